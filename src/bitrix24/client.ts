@@ -1,0 +1,196 @@
+import { type AuthStrategy, type PreparedAuth } from './auth';
+import { type Clock, systemClock } from './clock';
+import { type Command } from './command';
+import { parseErrorBody, parseSuccessEnvelope, type RestEnvelope, type RestTime } from './envelope';
+import { classifyError, fromTransportFailure, isRefreshableAuthError } from './error-classification';
+import { type Bitrix24Error, OperationTimeLimitError, RateLimitedError, ValidationError } from './errors';
+import { OperatingLimiter } from './operating-limiter';
+import { CLOUD_LIMITS, LeakyBucket } from './rate-limiter';
+import { redactText, redactUrl } from './redact';
+import { AxiosTransport, type Transport, TransportFailure } from './transport';
+
+/**
+ * In-client retries of 503 QUERY_LIMIT_EXCEEDED and 429 OPERATION_TIME_LIMIT. Activities also retry via
+ * Temporal, so keep these few and short (or pass `retry: false` and let Temporal own all retries: errors
+ * then carry `retryAfterMs` for `nextRetryDelay`).
+ */
+export interface RetryOptions {
+  /** Total attempts per call including the first. */
+  maxAttempts: number;
+  /** Exponential back-off base after a 503. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest operating-limit pause waited out inside the client; longer pauses fail with `retryAfterMs`. */
+  maxOperatingWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxOperatingWaitMs: 30_000 };
+
+export interface Bitrix24ClientOptions {
+  auth: AuthStrategy;
+  transport?: Transport;
+  /** Per-process request pacing; share one bucket between clients of the same portal. `false` disables it. */
+  rateLimiter?: LeakyBucket | false;
+  operatingLimiter?: OperatingLimiter | false;
+  retry?: Partial<RetryOptions> | false;
+  clock?: Clock;
+  /** Told about a portal rename (302 to a new host) so the new address can be persisted. */
+  onPortalMoved?: (origin: string) => void;
+}
+
+type Attempt =
+  | { kind: 'ok'; envelope: RestEnvelope }
+  | { kind: 'redirect'; origin: string }
+  | { kind: 'error'; error: Bitrix24Error };
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export class Bitrix24Client {
+  readonly auth: AuthStrategy;
+  private readonly transport: Transport;
+  private readonly bucket: LeakyBucket | undefined;
+  private readonly operating: OperatingLimiter | undefined;
+  private readonly retry: RetryOptions | undefined;
+  private readonly clock: Clock;
+  private readonly onPortalMoved: ((origin: string) => void) | undefined;
+
+  constructor(options: Bitrix24ClientOptions) {
+    this.auth = options.auth;
+    this.clock = options.clock ?? systemClock;
+    this.transport = options.transport ?? new AxiosTransport();
+    this.bucket = options.rateLimiter === false ? undefined : (options.rateLimiter ?? new LeakyBucket(CLOUD_LIMITS, this.clock));
+    this.operating =
+      options.operatingLimiter === false ? undefined : (options.operatingLimiter ?? new OperatingLimiter({}, this.clock));
+    this.retry = options.retry === false ? undefined : { ...DEFAULT_RETRY, ...options.retry };
+    this.onPortalMoved = options.onPortalMoved;
+  }
+
+  /** Runs one typed command. */
+  async run<T>(cmd: Command<T>): Promise<T> {
+    const envelope = await this.callEnvelope(cmd.method, cmd.params);
+    return cmd.parse(envelope.result, { total: envelope.total, next: envelope.next });
+  }
+
+  /** Calls any method and returns its raw `result`. */
+  async call(method: string, params: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
+    return (await this.callEnvelope(method, params)).result;
+  }
+
+  /**
+   * Calls a method and returns the whole envelope. `budgetMethods` are the methods whose operating
+   * budget the call consumes (for `batch`, the nested methods; the outer call is not counted).
+   */
+  async callEnvelope(
+    method: string,
+    params: Readonly<Record<string, unknown>> = {},
+    budgetMethods: readonly string[] = [method],
+  ): Promise<RestEnvelope> {
+    let authReplayed = false;
+    let redirected = false;
+    let attempt = 1;
+    for (;;) {
+      await this.awaitOperatingBudget(method, budgetMethods);
+      if (this.bucket !== undefined) await this.bucket.acquire();
+      const prepared = await this.auth.prepare(method);
+      const outcome = await this.attempt(method, prepared, params);
+      if (outcome.kind === 'ok') {
+        this.observeOperating(method, outcome.envelope.time);
+        return outcome.envelope;
+      }
+      if (outcome.kind === 'redirect') {
+        if (redirected) throw this.tooManyRedirects(method);
+        redirected = true;
+        await this.auth.moveTo(outcome.origin);
+        this.onPortalMoved?.(outcome.origin);
+        continue;
+      }
+      const error = outcome.error;
+      if (!authReplayed && isRefreshableAuthError(error)) {
+        authReplayed = true;
+        if (await this.auth.refreshAfterRejection(prepared.credential)) continue;
+      }
+      const delay = this.retryDelayMs(error, attempt);
+      if (delay === undefined) throw error;
+      await this.clock.sleep(delay);
+      attempt += 1;
+    }
+  }
+
+  /** Records operating time reported for `method` (used by batch for its nested commands). */
+  observeOperating(method: string, time: RestTime | undefined): void {
+    if (this.operating === undefined || time === undefined) return;
+    this.operating.observe(method, { operatingSeconds: time.operatingSeconds, resetAtMs: time.operatingResetAtMs });
+  }
+
+  private async attempt(method: string, prepared: PreparedAuth, params: Readonly<Record<string, unknown>>): Promise<Attempt> {
+    let response;
+    try {
+      response = await this.transport.postJson(prepared.url, { ...params, ...prepared.bodyParams });
+    } catch (error) {
+      if (error instanceof TransportFailure) {
+        return { kind: 'error', error: fromTransportFailure(method, error.failure, error.detail) };
+      }
+      throw error;
+    }
+    if (REDIRECT_STATUSES.has(response.status) && response.location !== undefined) {
+      return { kind: 'redirect', origin: new URL(response.location, prepared.url).origin };
+    }
+    const envelope = response.status === 200 ? parseSuccessEnvelope(response.body) : undefined;
+    if (envelope !== undefined) return { kind: 'ok', envelope };
+    return { kind: 'error', error: this.errorFromResponse(method, prepared.url, response.status, response.body) };
+  }
+
+  private errorFromResponse(method: string, url: string, status: number, body: unknown): Bitrix24Error {
+    const parsed = parseErrorBody(body);
+    const details = {
+      method,
+      code: parsed?.code ?? '',
+      description: redactText(parsed?.description || `unexpected response from ${redactUrl(url)}`, this.auth.secrets()),
+      httpStatus: status,
+    };
+    const error = classifyError(details);
+    if (error instanceof RateLimitedError) {
+      this.bucket?.reportRejected();
+      const retryAfterMs = this.bucket?.delayBeforeNextMs() ?? 1000 / CLOUD_LIMITS.drainPerSecond;
+      return classifyError({ ...details, retryAfterMs: Math.ceil(retryAfterMs) });
+    }
+    if (error instanceof OperationTimeLimitError) {
+      const resetAtMs = parsed?.time?.operatingResetAtMs;
+      const retryAfterMs =
+        this.operating?.reportLimited(method, resetAtMs) ?? (resetAtMs === undefined ? undefined : resetAtMs - this.clock.now());
+      return classifyError({ ...details, retryAfterMs: retryAfterMs === undefined ? undefined : Math.max(0, Math.ceil(retryAfterMs)) });
+    }
+    return error;
+  }
+
+  private retryDelayMs(error: Bitrix24Error, attempt: number): number | undefined {
+    const retry = this.retry;
+    if (retry === undefined || attempt >= retry.maxAttempts) return undefined;
+    if (error instanceof RateLimitedError) return Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+    if (error instanceof OperationTimeLimitError) {
+      const wait = error.retryAfterMs ?? retry.maxOperatingWaitMs + 1;
+      if (wait > retry.maxOperatingWaitMs) return undefined;
+      // With an operating limiter the pause is waited out before the next attempt.
+      return this.operating === undefined ? wait : 0;
+    }
+    return undefined;
+  }
+
+  private async awaitOperatingBudget(method: string, budgetMethods: readonly string[]): Promise<void> {
+    const pause = this.operating?.remainingPauseMs(budgetMethods) ?? 0;
+    if (pause <= 0) return;
+    if (this.retry === undefined || pause > this.retry.maxOperatingWaitMs) {
+      throw new OperationTimeLimitError({
+        method,
+        code: 'OPERATION_TIME_LIMIT',
+        description: 'paused by the client until the method operating budget resets',
+        retryAfterMs: Math.ceil(pause),
+      });
+    }
+    await this.clock.sleep(pause);
+  }
+
+  private tooManyRedirects(method: string): ValidationError {
+    return new ValidationError({ method, code: '', description: 'portal redirected the call more than once' });
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** OAuth credentials of one portal (tenant), keyed by the portal's stable `member_id`. */
+export interface OAuthTokens {
+  memberId: string;
+  accessToken: string;
+  /** Rotates on every refresh: the new one must replace the old one durably. */
+  refreshToken: string;
+  /** Epoch ms the access token expires (informational: refresh happens on `expired_token`, not by clock). */
+  expiresAt: number;
+  /** REST base for calls, e.g. `https://portal.bitrix24.com/rest/`. */
+  clientEndpoint: string;
+  /** OAuth server REST base from the token payload, e.g. `https://oauth.bitrix.info/rest/`. */
+  serverEndpoint?: string;
+  scope?: string;
+}
+
+/** Pluggable persistence of tenants' tokens. */
+export interface TokenStore {
+  load(memberId: string): Promise<OAuthTokens | undefined>;
+  save(tokens: OAuthTokens): Promise<void>;
+}
+
+export class InMemoryTokenStore implements TokenStore {
+  private readonly tokens = new Map<string, OAuthTokens>();
+
+  constructor(initial: readonly OAuthTokens[] = []) {
+    for (const tokens of initial) this.tokens.set(tokens.memberId, { ...tokens });
+  }
+
+  load(memberId: string): Promise<OAuthTokens | undefined> {
+    const tokens = this.tokens.get(memberId);
+    return Promise.resolve(tokens === undefined ? undefined : { ...tokens });
+  }
+
+  save(tokens: OAuthTokens): Promise<void> {
+    this.tokens.set(tokens.memberId, { ...tokens });
+    return Promise.resolve();
+  }
+}
+
+type TokenFile = Record<string, OAuthTokens>;
+
+/**
+ * Tokens of all tenants in one JSON file (`{ [memberId]: tokens }`), written atomically via rename so a
+ * crash never leaves a half-written file (a lost rotated refresh token locks the app out of the portal).
+ * Writes within this process are serialised; use one process per file or a database-backed store.
+ */
+export class JsonFileTokenStore implements TokenStore {
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly path: string) {}
+
+  async load(memberId: string): Promise<OAuthTokens | undefined> {
+    const file = await this.readAll();
+    return file[memberId];
+  }
+
+  save(tokens: OAuthTokens): Promise<void> {
+    const write = this.writes.then(async () => {
+      const file = await this.readAll();
+      file[tokens.memberId] = { ...tokens };
+      await mkdir(dirname(this.path), { recursive: true });
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+      await rename(temporary, this.path);
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
+  }
+
+  private async readAll(): Promise<TokenFile> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error(`token file ${this.path}: expected a JSON object keyed by member_id`);
+    }
+    return parsed as TokenFile;
+  }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { sandboxCommand } from './sandbox';
+import { setupCommand } from './setup';
+import { startCommand } from './start';
+
+const program = new Command('loyalty')
+  .description('Loyalty engine for Bitrix24 CRM on Temporal')
+  .showHelpAfterError()
+  .addCommand(startCommand())
+  .addCommand(setupCommand())
+  .addCommand(sandboxCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`loyalty: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { runWorker, type RunningWorker } from '../../src/worker/create-worker';
+import { inject } from 'vitest';
+
+let runtimeQuieted = false;
+
+/** Keeps test output readable: the SDK logs every worker state change at INFO. */
+function quietRuntime(): void {
+  if (runtimeQuieted) return;
+  runtimeQuieted = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/** Every test gets its own task queue so tests in one file or across files never steal each other's tasks. */
+export function uniqueTaskQueue(label: string): string {
+  return `test-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+export function workflowBundle(): { codePath: string } {
+  return { codePath: inject('workflowBundlePath') };
+}
+
+/** A client environment on the shared dev server started in global setup. */
+export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address: inject('temporalAddress'),
+    namespace: inject('temporalNamespace'),
+  });
+}
+
+/**
+ * A private time-skipping server (the Java test server). Time skipping is global to a server,
+ * so each test file gets its own rather than sharing one.
+ */
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const serverPath = inject('timeSkippingServerPath');
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: serverPath ? { type: 'existing-path', path: serverPath } : { type: 'cached-download' } },
+  });
+}
+
+export async function startWorker(
+  connection: NativeConnection,
+  options: { taskQueue: string; activities?: object; namespace?: string },
+): Promise<RunningWorker> {
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace ?? inject('temporalNamespace'),
+    taskQueue: options.taskQueue,
+    workflowBundle: workflowBundle(),
+    activities: options.activities ?? {},
+  });
+  return runWorker(worker);
+}
