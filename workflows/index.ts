@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow type the worker can run.
+export { cashback } from './cashback';
 export { referral } from './referral';

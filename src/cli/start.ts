@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createReferralActivities } from '../../activities/referral';
+import { createActivities } from '../../activities';
 import { createWebhookClient, setupPortal } from '../bitrix24';
 import { startSandbox, type SandboxHandle } from '../sandbox';
 import { startDevServer, type RunningDevServer } from '../temporal/dev-server';
@@ -53,7 +53,7 @@ async function runEngine(options: StartOptions): Promise<void> {
       connection,
       namespace: options.namespace,
       taskQueue: LOYALTY_TASK_QUEUE,
-      activities: createReferralActivities(bitrix),
+      activities: createActivities(bitrix),
     });
     const running = runWorker(worker);
     stops.push(() => running.stop());

@@ -7,7 +7,7 @@ import { LeakyBucket } from './limits/leaky-bucket';
 import { OperatingLimiter } from './limits/operating';
 import { type CallerAuth, type MethodResult } from './methods/types';
 import { type TokenAuthority } from './oauth';
-import { parsePhpForm } from './php-form';
+import { parseMultipart, parsePhpForm } from './php-form';
 import { toPhpJson } from './php-json';
 import { type Hit, type SandboxPortal } from './portal';
 import { collapseSlashes, parseRestPath } from './routing';
@@ -89,6 +89,9 @@ export function buildServer(deps: ServerDeps, limits: LimitState): { app: Fastif
     }
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, parsePhpForm(String(body))));
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'string' }, (req, body, done) =>
+    done(null, parseMultipart(String(body), req.headers['content-type'] ?? '')),
+  );
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, parsePhpForm(String(body))));
 
   app.setErrorHandler((error, _request, reply) => {

@@ -49,9 +49,9 @@ describe('sandbox CRM entities', () => {
 
   it('derives stage semantics and closes the deal on a final stage', async () => {
     const id = resultOf<number>(await call(sandbox, 'crm.deal.add', { fields: { TITLE: 'Sochi', CATEGORY_ID: 1 } }));
-    expect(await getDeal(id)).toMatchObject({ STAGE_ID: 'C1:NEW', STAGE_SEMANTIC_ID: 'P', CLOSED: 'N' });
+    expect(await getDeal(id)).toMatchObject({ STAGE_ID: 'C1:NEW', STAGE_SEMANTIC_ID: 'P', CLOSED: 'N', IS_NEW: 'Y' });
     await call(sandbox, 'crm.deal.update', { id, fields: { STAGE_ID: 'C1:WON' } });
-    expect(await getDeal(id)).toMatchObject({ STAGE_ID: 'C1:WON', STAGE_SEMANTIC_ID: 'S', CLOSED: 'Y' });
+    expect(await getDeal(id)).toMatchObject({ STAGE_ID: 'C1:WON', STAGE_SEMANTIC_ID: 'S', CLOSED: 'Y', IS_NEW: 'N' });
     const history = resultOf<{ items: { STAGE_ID: string; TYPE_ID: number }[] }>(
       await call(sandbox, 'crm.stagehistory.list', { entityTypeId: 2, filter: { OWNER_ID: id }, order: { ID: 'ASC' } }),
     );

@@ -108,4 +108,14 @@ describe('sandbox wire format', () => {
     expect(sandbox.portal.notifications().find((n) => n.id === id)?.message).toBe('Cashback credited');
     expect((await call(sandbox, 'im.notify.system.add', { USER_ID: 1 })).body.error).toBe('MESSAGE_EMPTY');
   });
+
+  it('accepts multipart/form-data with bracket names', async () => {
+    const form = new FormData();
+    form.append('fields[TITLE]', 'From a multipart form');
+    form.append('fields[OPPORTUNITY]', '150.5');
+    form.append('fields[IS_MANUAL_OPPORTUNITY]', 'Y');
+    const response = await fetch(`${sandbox.webhookUrl}crm.deal.add`, { method: 'POST', body: form });
+    const id = ((await response.json()) as { result: number }).result;
+    expect(resultOf<Record<string, string>>(await call(sandbox, 'crm.deal.get', { id }))).toMatchObject({ TITLE: 'From a multipart form', OPPORTUNITY: '150.50' });
+  });
 });

@@ -37,6 +37,7 @@ function enterStage(ctx: CrmContext, deal: EntityRecord, stageId: string, histor
   deal.fields.STAGE_ID = stageId;
   deal.fields.STAGE_SEMANTIC_ID = semantic;
   deal.fields.CLOSED = semantic === 'P' ? 'N' : 'Y';
+  deal.fields.IS_NEW = stageId === firstStage(ctx.state, deal.fields.CATEGORY_ID as number).statusId ? 'Y' : 'N';
   deal.fields.MOVED_TIME = ctx.now();
   deal.fields.MOVED_BY_ID = ctx.actor.userId;
   const typeId = historyType === 2 && semantic !== 'P' ? 3 : historyType;

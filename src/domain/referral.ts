@@ -1,0 +1,225 @@
+/**
+ * The referral programme as a pure state machine over plain JSON (it travels in Temporal workflow state).
+ *
+ *   linkReferral          record "A referred B", or reject it with a named reason
+ *   qualifyReferral       B's won deal makes the link a qualified referral (or says why not)
+ *   reverseQualification  the qualifying deal was reversed: the referral no longer counts
+ *   referrerDiscount      the referrer's current discount from the tiers
+ *
+ * Every transition returns the new state and a decision with a human-readable reason for the history.
+ */
+import { earnsIn, formatPercent, percentForCount, pipelineName, type BasisPoints, type MinorUnits, type PipelineId, type Programme, type WelcomeReward } from './programme';
+
+export interface ReferralLink {
+  referrerId: string;
+  referredId: string;
+  linkedAt: number;
+}
+
+export interface Qualification {
+  dealId: string;
+  referrerId: string;
+  referredId: string;
+  amountMinor: MinorUnits;
+  qualifiedAt: number;
+  reversedAt: number | null;
+}
+
+export interface ReferralState {
+  /** Keyed by the referred contact: a contact has at most one referrer. */
+  links: Record<string, ReferralLink>;
+  /** Keyed by the qualifying deal id. */
+  qualifications: Record<string, Qualification>;
+}
+
+export type LinkRejection = 'self-referral' | 'referral-cycle' | 'existing-customer' | 'already-referred' | 'duplicate';
+export type NotQualifiedReason = 'programme-disabled' | 'not-referred' | 'pipeline-not-qualifying' | 'below-minimum-amount' | 'not-first-deal' | 'duplicate';
+
+export type ReferralDecision =
+  | { kind: 'linked'; referrerId: string; referredId: string; at: number; reason: string }
+  | { kind: 'link-rejected'; rejection: LinkRejection; referrerId: string; referredId: string; at: number; reason: string }
+  | {
+      kind: 'qualified';
+      dealId: string;
+      referrerId: string;
+      referredId: string;
+      at: number;
+      referrerPercentBefore: BasisPoints;
+      referrerPercentAfter: BasisPoints;
+      /** The reward for the referred contact, granted once: only with their first qualification. */
+      welcome: WelcomeReward | null;
+      /** The referrer's referrer and their cashback, when multi-level is on. */
+      secondLevel: { contactId: string; amountMinor: MinorUnits } | null;
+      reason: string;
+    }
+  | { kind: 'not-qualified'; notQualified: NotQualifiedReason; dealId: string; referredId: string; at: number; reason: string }
+  | {
+      kind: 'reversed';
+      dealId: string;
+      referrerId: string;
+      referredId: string;
+      at: number;
+      referrerPercentBefore: BasisPoints;
+      referrerPercentAfter: BasisPoints;
+      reason: string;
+    }
+  | { kind: 'reversal-ignored'; dealId: string; at: number; reason: string };
+
+export interface ReferralTransition {
+  state: ReferralState;
+  decision: ReferralDecision;
+}
+
+export function emptyReferralState(): ReferralState {
+  return { links: {}, qualifications: {} };
+}
+
+export interface LinkRequest {
+  referrerId: string;
+  referredId: string;
+  at: number;
+  /** Whether the referred contact already had a won deal before this link. */
+  referredIsExistingCustomer: boolean;
+  /** The referrer's referrers known outside this state, nearest first (for cycles across workflows). */
+  referrerAncestors?: readonly string[];
+}
+
+/** The referrer chain above `contactId` recorded in the state, nearest first; stops on a loop. */
+export function ancestorsOf(state: ReferralState, contactId: string): string[] {
+  const chain: string[] = [];
+  let current = state.links[contactId]?.referrerId;
+  while (current !== undefined && !chain.includes(current) && current !== contactId) {
+    chain.push(current);
+    current = state.links[current]?.referrerId;
+  }
+  return chain;
+}
+
+function linkRejection(state: ReferralState, request: LinkRequest, programme: Programme): { rejection: LinkRejection; reason: string } | null {
+  const { referrerId, referredId } = request;
+  if (referrerId === referredId) return { rejection: 'self-referral', reason: `contact ${referredId} cannot refer themselves` };
+  const existing = state.links[referredId];
+  if (existing?.referrerId === referrerId) return { rejection: 'duplicate', reason: `contact ${referredId} is already linked to referrer ${referrerId}` };
+  if (existing !== undefined) return { rejection: 'already-referred', reason: `contact ${referredId} was already referred by ${existing.referrerId}` };
+  const ancestors = [...ancestorsOf(state, referrerId), ...(request.referrerAncestors ?? [])];
+  if (ancestors.includes(referredId)) {
+    return { rejection: 'referral-cycle', reason: `contact ${referredId} is already above ${referrerId} in the referral chain (a cycle)` };
+  }
+  if (programme.referral.rejectExistingCustomers && request.referredIsExistingCustomer) {
+    return { rejection: 'existing-customer', reason: `contact ${referredId} already had a won deal before the referral` };
+  }
+  return null;
+}
+
+export function linkReferral(state: ReferralState, request: LinkRequest, programme: Programme): ReferralTransition {
+  const { referrerId, referredId, at } = request;
+  const rejected = linkRejection(state, request, programme);
+  if (rejected !== null) return { state, decision: { kind: 'link-rejected', ...rejected, referrerId, referredId, at } };
+  return {
+    state: { ...state, links: { ...state.links, [referredId]: { referrerId, referredId, linkedAt: at } } },
+    decision: { kind: 'linked', referrerId, referredId, at, reason: `contact ${referredId} linked to referrer ${referrerId}` },
+  };
+}
+
+/** How many qualified referrals count for the referrer's tier (distinct contacts or deals, per the rules). */
+export function qualifiedReferralCount(state: ReferralState, referrerId: string, programme: Programme): number {
+  const active = Object.values(state.qualifications).filter((q) => q.referrerId === referrerId && q.reversedAt === null);
+  return programme.referral.countBy === 'deals' ? active.length : new Set(active.map((q) => q.referredId)).size;
+}
+
+export interface ReferrerDiscount {
+  percent: BasisPoints;
+  qualifiedCount: number;
+  /** The next tier to reach, or null at the top. */
+  next: { atLeast: number; percent: BasisPoints } | null;
+}
+
+export function referrerDiscount(state: ReferralState, referrerId: string, programme: Programme): ReferrerDiscount {
+  const qualifiedCount = qualifiedReferralCount(state, referrerId, programme);
+  const next = programme.referral.tiers.find((tier) => tier.atLeast > qualifiedCount) ?? null;
+  return { percent: percentForCount(programme.referral.tiers, qualifiedCount), qualifiedCount, next: next && { ...next } };
+}
+
+export interface WonDeal {
+  dealId: string;
+  contactId: string;
+  pipelineId: PipelineId;
+  amountMinor: MinorUnits;
+  wonAt: number;
+  /** Whether this is the contact's first won deal. */
+  isFirstWonDeal: boolean;
+}
+
+function notQualifiedReason(state: ReferralState, deal: WonDeal, programme: Programme): { notQualified: NotQualifiedReason; reason: string } | null {
+  const rules = programme.referral;
+  if (!rules.enabled) return { notQualified: 'programme-disabled', reason: 'the referral programme is disabled' };
+  if (state.qualifications[deal.dealId] !== undefined) return { notQualified: 'duplicate', reason: `deal ${deal.dealId} was already counted` };
+  if (state.links[deal.contactId] === undefined) return { notQualified: 'not-referred', reason: `contact ${deal.contactId} has no referrer` };
+  if (!earnsIn(programme, 'referral', deal.pipelineId)) {
+    return { notQualified: 'pipeline-not-qualifying', reason: `pipeline ${pipelineName(programme, deal.pipelineId)} does not qualify referrals` };
+  }
+  if (deal.amountMinor < rules.minDealAmountMinor) {
+    return { notQualified: 'below-minimum-amount', reason: `deal amount ${deal.amountMinor} is below the minimum ${rules.minDealAmountMinor} (minor units)` };
+  }
+  if (rules.qualifyingDeal === 'first' && !deal.isFirstWonDeal) {
+    return { notQualified: 'not-first-deal', reason: `deal ${deal.dealId} is not the first won deal of contact ${deal.contactId}` };
+  }
+  return null;
+}
+
+export function qualifyReferral(state: ReferralState, deal: WonDeal, programme: Programme): ReferralTransition {
+  const rejected = notQualifiedReason(state, deal, programme);
+  const link = state.links[deal.contactId];
+  if (rejected !== null || link === undefined) {
+    const why = rejected ?? { notQualified: 'not-referred' as const, reason: `contact ${deal.contactId} has no referrer` };
+    return { state, decision: { kind: 'not-qualified', ...why, dealId: deal.dealId, referredId: deal.contactId, at: deal.wonAt } };
+  }
+  const { referrerId } = link;
+  const isReferredFirstQualification = !Object.values(state.qualifications).some((q) => q.referredId === deal.contactId);
+  const before = referrerDiscount(state, referrerId, programme).percent;
+  const qualification: Qualification = { dealId: deal.dealId, referrerId, referredId: deal.contactId, amountMinor: deal.amountMinor, qualifiedAt: deal.wonAt, reversedAt: null };
+  const next: ReferralState = { ...state, qualifications: { ...state.qualifications, [deal.dealId]: qualification } };
+  const after = referrerDiscount(next, referrerId, programme);
+  const grandReferrer = state.links[referrerId]?.referrerId;
+  const secondLevelAmount = programme.referral.secondLevelCashbackMinor;
+  return {
+    state: next,
+    decision: {
+      kind: 'qualified',
+      dealId: deal.dealId,
+      referrerId,
+      referredId: deal.contactId,
+      at: deal.wonAt,
+      referrerPercentBefore: before,
+      referrerPercentAfter: after.percent,
+      welcome: isReferredFirstQualification ? programme.referral.welcome : null,
+      secondLevel: grandReferrer !== undefined && secondLevelAmount !== null ? { contactId: grandReferrer, amountMinor: secondLevelAmount } : null,
+      reason: `deal ${deal.dealId} of referred contact ${deal.contactId} qualifies: referrer ${referrerId} has ${after.qualifiedCount} qualified referral(s), discount ${formatPercent(after.percent)}`,
+    },
+  };
+}
+
+/** Undoes the qualification made by `dealId` (the deal went lost or was reopened). Idempotent. */
+export function reverseQualification(state: ReferralState, dealId: string, at: number, programme: Programme): ReferralTransition {
+  const qualification = state.qualifications[dealId];
+  if (qualification === undefined || qualification.reversedAt !== null) {
+    return { state, decision: { kind: 'reversal-ignored', dealId, at, reason: `deal ${dealId} has no active referral qualification` } };
+  }
+  const { referrerId, referredId } = qualification;
+  const before = referrerDiscount(state, referrerId, programme).percent;
+  const next: ReferralState = { ...state, qualifications: { ...state.qualifications, [dealId]: { ...qualification, reversedAt: at } } };
+  const after = referrerDiscount(next, referrerId, programme);
+  return {
+    state: next,
+    decision: {
+      kind: 'reversed',
+      dealId,
+      referrerId,
+      referredId,
+      at,
+      referrerPercentBefore: before,
+      referrerPercentAfter: after.percent,
+      reason: `deal ${dealId} was reversed: referrer ${referrerId} has ${after.qualifiedCount} qualified referral(s), discount ${formatPercent(after.percent)}`,
+    },
+  };
+}

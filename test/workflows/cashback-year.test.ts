@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createCashbackActivities } from '../../activities/cashback';
+import { createWebhookClient, LOYALTY_FIELDS, setupPortal } from '../../src/bitrix24';
+import { DateTime } from 'luxon';
+import { lotExpiry, nextCalendarReset } from '../../src/domain/calendar';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox';
+import { cashback, cashbackQuery, dealWonSignal, redeemUpdate, type CashbackPolicy } from '../../workflows/cashback';
+import { startTimeSkippingServer, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+
+const DAY = 86_400_000;
+const policy: CashbackPolicy = {
+  timeZone: 'Europe/Moscow',
+  expiryDays: 10,
+  pendingDays: 0,
+  reset: { month: 12, day: 31 },
+  clawback: 'debt',
+  retentionDays: 400,
+};
+
+describe('cashback workflow over months of workflow time (time-skipping server)', () => {
+  let env: TestWorkflowEnvironment;
+  let sandbox: SandboxHandle;
+  let worker: RunningWorker;
+  const taskQueue = uniqueTaskQueue('cashback-year');
+
+  beforeAll(async () => {
+    [env, sandbox] = await Promise.all([startTimeSkippingServer(), startSandbox({ limits: false })]);
+    const bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
+    await setupPortal(bitrix, { log: () => undefined });
+    worker = await startWorker(env.nativeConnection, { taskQueue, activities: createCashbackActivities(bitrix), namespace: 'default' });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await Promise.all([env?.teardown(), sandbox?.stop()]);
+  });
+
+  it('expires each lot at its own date and resets the rest at year end, a year of workflow time in seconds', async () => {
+    const contactId = sandbox.portal.contacts.ids()[0]!;
+    const handle = await env.client.workflow.start(cashback, {
+      taskQueue,
+      workflowId: `loyalty/test/cashback/contact-${contactId}`,
+      args: [{ portal: 'test', contactId, policy }],
+    });
+    const realStart = Date.now();
+    // Start the story on the next 1 February (portal time) so every run sees the same calendar.
+    await env.sleep(nextFebruaryFirstNoon(await env.currentTimeMs()) - (await env.currentTimeMs()));
+    const day0 = await env.currentTimeMs();
+
+    await handle.signal(dealWonSignal, { dealId: 1, cashbackMinor: 2_500_00, wonAt: day0, reason: 'cashback 5 % of deal 1' });
+    await env.sleep(5 * DAY);
+    const day5 = await env.currentTimeMs();
+    await handle.signal(dealWonSignal, { dealId: 2, cashbackMinor: 7_000_00, wonAt: day5, reason: 'cashback 7 % of deal 2' });
+    // Redemption is an update: soonest-expiring lot first.
+    const afterRedeem = await handle.executeUpdate(redeemUpdate, { args: [{ key: 'deal:9:redeem', amountMinor: 1_000_00, reason: 'paid part of deal 9' }] });
+    expect(afterRedeem.available).toBe(8_500_00);
+
+    await env.sleep(325 * DAY);
+    const day330 = await env.currentTimeMs();
+    await handle.signal(dealWonSignal, { dealId: 3, cashbackMinor: 900_00, wonAt: day330, reason: 'cashback 5 % of deal 3' });
+    await env.sleep(60 * DAY);
+    const view = await handle.query(cashbackQuery);
+
+    const reset = nextCalendarReset({ month: 12, day: 31, timeZone: policy.timeZone }, day0);
+    const writeOffs = view.history.filter((e) => e.kind === 'expiry' || e.kind === 'reset');
+    expect(writeOffs.map((e) => ({ kind: e.kind, key: e.key, amount: e.amount, at: e.at }))).toEqual([
+      { kind: 'expiry', key: 'expiry:deal:1', amount: 1_500_00, at: lotExpiry(day0, policy.expiryDays, policy.timeZone) },
+      { kind: 'expiry', key: 'expiry:deal:2', amount: 7_000_00, at: lotExpiry(day5, policy.expiryDays, policy.timeZone) },
+      { kind: 'reset', key: 'reset:deal:3', amount: 900_00, at: reset },
+    ]);
+    expect(lotExpiry(day330, policy.expiryDays, policy.timeZone)).toBeGreaterThan(reset);
+    expect(view.balances.net).toBe(0);
+
+    // The CRM shows the balance the ledger holds.
+    const contact = sandbox.portal.contacts.get(contactId) as Record<string, unknown>;
+    expect(Number(contact[LOYALTY_FIELDS.contact.cashbackBalance])).toBe(0);
+    expect((await env.currentTimeMs()) - day0).toBeGreaterThanOrEqual(390 * DAY);
+    console.log(`[cashback-year] ${Math.round(((await env.currentTimeMs()) - day0) / DAY)} days of workflow time in ${Date.now() - realStart} ms`);
+  });
+});
+
+function nextFebruaryFirstNoon(after: number): number {
+  const local = DateTime.fromMillis(after, { zone: policy.timeZone });
+  const thisYear = local.set({ month: 2, day: 1, hour: 12, minute: 0, second: 0, millisecond: 0 });
+  return (thisYear.toMillis() > after ? thisYear : thisYear.plus({ years: 1 })).toMillis();
+}

@@ -1,0 +1,164 @@
+import * as wf from '@temporalio/workflow';
+import type { CashbackActivities } from '../activities/cashback';
+import {
+  accrue,
+  balances,
+  clawBack,
+  compact,
+  emptyLedger,
+  expireDue,
+  InsufficientBalanceError,
+  type Balances,
+  type ClawbackPolicy,
+  type Ledger,
+  type LedgerEntry,
+  type Lot,
+  nextDeadline,
+  resetAll,
+  spend,
+} from '../src/domain/cashback-ledger';
+import { lotExpiry, nextCalendarReset } from '../src/domain/calendar';
+
+const DAY_MS = 86_400_000;
+
+export interface CashbackPolicy {
+  /** IANA zone of the portal: expiry days and the reset are local calendar days. */
+  timeZone: string;
+  expiryDays: number;
+  pendingDays: number;
+  /** Everything left expires at the end of this local day every year; null for no reset. */
+  reset: { month: number; day: number } | null;
+  clawback: ClawbackPolicy;
+  /** How long used-up lots and old history are kept in workflow state. */
+  retentionDays: number;
+}
+
+export interface CashbackInput {
+  portal: string;
+  contactId: number;
+  policy: CashbackPolicy;
+  /** Carried across continue-as-new. */
+  ledger?: Ledger;
+}
+
+export interface DealWon {
+  dealId: number;
+  cashbackMinor: number;
+  wonAt: number;
+  reason: string;
+}
+
+export interface DealReversed {
+  dealId: number;
+  at: number;
+  reason: string;
+}
+
+export interface Redemption {
+  /** Idempotency key, e.g. `deal:42:redeem`. */
+  key: string;
+  amountMinor: number;
+  reason: string;
+}
+
+export interface CashbackView {
+  balances: Balances;
+  lots: Lot[];
+  history: LedgerEntry[];
+}
+
+export const dealWonSignal = wf.defineSignal<[DealWon]>('dealWon');
+export const dealReversedSignal = wf.defineSignal<[DealReversed]>('dealReversed');
+export const redeemUpdate = wf.defineUpdate<Balances, [Redemption]>('redeem');
+export const cashbackQuery = wf.defineQuery<CashbackView>('cashback');
+
+const crm = wf.proxyActivities<CashbackActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+});
+
+type Command = { kind: 'won'; won: DealWon } | { kind: 'reversed'; reversed: DealReversed };
+
+/** One workflow per contact: the cashback account, its lots and the timers that expire them. */
+export async function cashback(input: CashbackInput): Promise<void> {
+  let ledger = input.ledger ?? emptyLedger();
+  const inbox: Command[] = [];
+  let projected: number | null = null;
+  const now = (): number => Date.now();
+
+  wf.setHandler(dealWonSignal, (won) => void inbox.push({ kind: 'won', won }));
+  wf.setHandler(dealReversedSignal, (reversed) => void inbox.push({ kind: 'reversed', reversed }));
+  wf.setHandler(cashbackQuery, () => ({ balances: balances(ledger, now()), lots: ledger.lots, history: ledger.entries }));
+  wf.setHandler(
+    redeemUpdate,
+    async (redemption) => {
+      ledger = spend(ledger, { key: redemption.key, amount: redemption.amountMinor, at: now(), reason: redemption.reason }).ledger;
+      await project();
+      return balances(ledger, now());
+    },
+    {
+      validator: (redemption) => {
+        const available = balances(ledger, now()).available;
+        if (redemption.amountMinor > available) throw new InsufficientBalanceError(redemption.amountMinor, available);
+      },
+    },
+  );
+
+  async function project(): Promise<void> {
+    const balanceMinor = balances(ledger, now()).net;
+    if (balanceMinor === projected) return;
+    await crm.projectCashbackBalance({ portal: input.portal, contactId: input.contactId, balanceMinor });
+    projected = balanceMinor;
+  }
+
+  function apply(command: Command): void {
+    if (command.kind === 'won') {
+      const { won } = command;
+      if (won.cashbackMinor <= 0) return;
+      const availableAt = won.wonAt + input.policy.pendingDays * DAY_MS;
+      ledger = accrue(ledger, {
+        key: `deal:${won.dealId}`,
+        amount: won.cashbackMinor,
+        at: won.wonAt,
+        availableAt,
+        expiresAt: lotExpiry(won.wonAt, input.policy.expiryDays, input.policy.timeZone),
+        reason: won.reason,
+      }).ledger;
+    } else {
+      const { reversed } = command;
+      ledger = clawBack(ledger, { key: `deal:${reversed.dealId}`, at: reversed.at, reason: reversed.reason, policy: input.policy.clawback }).ledger;
+    }
+  }
+
+  function nextResetAfter(instant: number): number | null {
+    const { reset, timeZone } = input.policy;
+    return reset ? nextCalendarReset({ ...reset, timeZone }, instant) : null;
+  }
+
+  let resetAt = nextResetAfter(now());
+  const wakeUp = (): boolean => inbox.length > 0 || wf.workflowInfo().continueAsNewSuggested;
+  for (;;) {
+    const deadline = earliest(nextDeadline(ledger, now()), resetAt);
+    if (deadline === null) await wf.condition(wakeUp);
+    else await wf.condition(wakeUp, Math.max(deadline - now(), 1));
+
+    while (inbox.length > 0) apply(inbox.shift()!);
+    ledger = expireDue(ledger, now()).ledger;
+    if (resetAt !== null && now() >= resetAt) {
+      ledger = resetAll(ledger, resetAt, 'calendar reset: unused cashback expires at the end of the year').ledger;
+      resetAt = nextResetAfter(now());
+    }
+    await project();
+
+    if (wf.workflowInfo().continueAsNewSuggested) {
+      await wf.condition(wf.allHandlersFinished);
+      if (inbox.length > 0) continue;
+      await wf.continueAsNew<typeof cashback>({ ...input, ledger: compact(ledger, now(), input.policy.retentionDays * DAY_MS) });
+    }
+  }
+}
+
+function earliest(...instants: (number | null)[]): number | null {
+  const defined = instants.filter((instant): instant is number => instant !== null);
+  return defined.length === 0 ? null : Math.min(...defined);
+}
