@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { runWorker, type RunningWorker } from '../../src/worker/create-worker';
+
+export type { RunningWorker };
 import { inject } from 'vitest';
 
 let runtimeQuieted = false;

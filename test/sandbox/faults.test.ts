@@ -52,9 +52,10 @@ describe('sandbox fault injection', () => {
   });
 
   it('adds configured latency: a caller with a shorter timeout gives up, a patient one gets the answer', async () => {
-    sandbox = await startSandbox({ limits: false, faults: { latencyMs: 300 } });
+    const slow = await startSandbox({ limits: false, faults: { latencyMs: 300 } });
+    sandbox = slow;
     const get = (timeoutMs: number) =>
-      fetch(`${sandbox.webhookUrl}crm.deal.get`, { method: 'POST', body: '{"id":1}', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      fetch(`${slow.webhookUrl}crm.deal.get`, { method: 'POST', body: '{"id":1}', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
     await expect(get(30)).rejects.toThrow(/abort|timeout/i);
     expect((await get(10_000)).status).toBe(200);
   });
