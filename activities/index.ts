@@ -1,4 +1,5 @@
 import type { Bitrix24Client } from '../src/bitrix24';
+import { createBirthdayActivities } from './birthday';
 import { createCashbackActivities } from './cashback';
 import { createReferralActivities } from './referral';
 
@@ -7,5 +8,6 @@ export function createActivities(bitrix: Bitrix24Client) {
   return {
     ...createReferralActivities(bitrix),
     ...createCashbackActivities(bitrix),
+    ...createBirthdayActivities(bitrix),
   };
 }

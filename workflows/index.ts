@@ -1,3 +1,4 @@
 // The workflow bundle's entry point: every workflow type the worker can run.
+export { birthday } from './birthday';
 export { cashback } from './cashback';
 export { referral } from './referral';

@@ -25,7 +25,7 @@ function sections(exponent: number) {
   const welcome = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('discount'), percent: percentSchema }),
     z.strictObject({ kind: z.literal('cashback'), amount }),
-  ]);
+  ], { error: 'must be one of: discount, cashback' });
   const referral = z.strictObject({
     enabled: z.boolean(),
     qualifyingDeal: z.enum(['first', 'any']).default('first'),
@@ -71,7 +71,7 @@ function sections(exponent: number) {
     z.strictObject({ policy: z.literal('best') }),
     z.strictObject({ policy: z.literal('sum'), capPercent: percentSchema }),
     z.strictObject({ policy: z.literal('priority'), order: z.array(z.enum(PERCENT_DISCOUNT_KINDS)).min(1) }),
-  ]);
+  ], { error: 'must be one of: best, sum, priority' });
   return z.strictObject({
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as RUB'),
     timeZone: z.string(),
@@ -125,6 +125,13 @@ function checkReferences(file: RulesFile, report: Report): void {
   checkUnique(file.applicability, (row) => row.pipeline, (i) => ['applicability', i, 'pipeline'], report);
   file.applicability.forEach((row, i) => {
     if (!file.pipelines.some((p) => p.id === row.pipeline)) report(['applicability', i, 'pipeline'], `pipeline ${row.pipeline} is not declared in pipelines`);
+  });
+  file.applicability.forEach((row, i) => {
+    const prefix = row.pipeline === 0 ? '' : `C${row.pipeline}:`;
+    row.discountStages.forEach((stage, j) => {
+      const belongs = prefix === '' ? !/^C\d+:/.test(stage) : stage.startsWith(prefix) && stage.length > prefix.length;
+      if (!belongs) report(['applicability', i, 'discountStages', j], `stage ${stage} is not a stage of pipeline ${row.pipeline} (expected ${prefix}CODE)`);
+    });
   });
   checkUnique(file.groups, (g) => g.id, (i) => ['groups', i, 'id'], report);
   if (file.stacking.policy === 'priority') checkUnique(file.stacking.order, (kind) => kind, (i) => ['stacking', 'order', i], report);

@@ -1,7 +1,9 @@
 /**
- * Which cashback percent a won deal earns, and how much of a deal cashback may pay. The ledger
+ * Which cashback percent a won deal earns, and when its lot becomes spendable and expires. The ledger
  * (cashback-ledger.ts) keeps the resulting lots.
  */
+import { addLocalDays, lotExpiry } from './calendar';
+import { percentOf } from './money';
 import { type BasisPoints, type CashbackRules, type MinorUnits } from './programme';
 
 /** The percent of the first tier whose inclusive `upTo` covers the basis amount (deal amount or prior cumulative spend). */
@@ -12,12 +14,12 @@ export function cashbackPercentFor(dealAmountMinor: MinorUnits, cumulativeSpendM
   return tier?.percent ?? 0;
 }
 
-export const DAY_MS = 86_400_000;
-
-export function lotExpiresAt(accruedAt: number, rules: CashbackRules): number {
-  return accruedAt + (rules.pendingDays + rules.lotExpiryDays) * DAY_MS;
+export function cashbackAmountFor(dealAmountMinor: MinorUnits, cumulativeSpendMinor: MinorUnits, rules: CashbackRules): MinorUnits {
+  return percentOf(dealAmountMinor, cashbackPercentFor(dealAmountMinor, cumulativeSpendMinor, rules), rules.rounding);
 }
 
-export function lotAvailableAt(accruedAt: number, rules: CashbackRules): number {
-  return accruedAt + rules.pendingDays * DAY_MS;
+/** When a lot accrued at `accruedAt` becomes spendable and when it expires, in the programme's time zone. */
+export function lotTimes(accruedAt: number, rules: CashbackRules, timeZone: string): { availableAt: number; expiresAt: number } {
+  const availableAt = addLocalDays(accruedAt, rules.pendingDays, timeZone);
+  return { availableAt, expiresAt: lotExpiry(availableAt, rules.lotExpiryDays, timeZone) };
 }

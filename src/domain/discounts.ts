@@ -4,7 +4,7 @@
  * reported with a status and a reason, so a manager can read why a deal got what it got.
  */
 import { groupDiscountAllowance, groupsOf } from './customer-groups';
-import { percentOf } from './money';
+import { formatAmount, percentOf } from './money';
 import {
   applicabilityOf,
   formatPercent,
@@ -34,6 +34,7 @@ export interface ContactLoyaltyFacts {
   contactId: string;
   /** This contact's share of the deal (their product rows), before discounts. */
   amountMinor: MinorUnits;
+  /** From `contactReferralDiscount`: the contact's referrer tier or their welcome discount. */
   referralPercent: BasisPoints;
   purchaseCount: number;
   birthdayWindowActive: boolean;
@@ -105,7 +106,7 @@ function earnedLine(programme: Programme, kind: PercentDiscountKind, facts: Cont
   switch (kind) {
     case 'referral':
       return facts.referralPercent > 0
-        ? line(kind, 'applied', 'earned by qualified referrals', facts.referralPercent, percentAmountDown(facts.amountMinor, facts.referralPercent))
+        ? line(kind, 'applied', 'earned through the referral programme', facts.referralPercent, percentAmountDown(facts.amountMinor, facts.referralPercent))
         : line(kind, 'not-earned', 'not enough qualified referrals yet');
     case 'purchaseCount': {
       const percent = percentForCount(programme.purchaseCount.tiers, facts.purchaseCount);
@@ -171,9 +172,10 @@ function cashbackLine(programme: Programme, facts: ContactLoyaltyFacts, payableM
   return line('cashback', redeemed > 0 ? 'applied' : 'not-earned', reason, 0, redeemed);
 }
 
-export function formatDiscountLine(discount: DiscountLine): string {
+export function formatDiscountLine(discount: DiscountLine, programme: Programme): string {
   const percent = discount.percent > 0 ? ` ${formatPercent(discount.percent)}` : '';
-  const what = discount.status === 'applied' ? 'applied' : discount.reason;
+  const amount = `${formatAmount(discount.amountMinor, programme.currencyExponent)} ${programme.currency}`;
+  const what = discount.status === 'applied' ? `applied, ${amount}` : discount.reason;
   return `${discount.label}${percent} — ${what}`;
 }
 
@@ -201,7 +203,7 @@ export function contactDiscounts(programme: Programme, deal: DealContext, facts:
     discountMinor,
     discountPercent: facts.amountMinor === 0 ? 0 : Math.floor((discountMinor * 10_000) / facts.amountMinor),
     cashbackRedeemedMinor: cashback.status === 'applied' ? cashback.amountMinor : 0,
-    statusLine: lines.map(formatDiscountLine).join('; '),
+    statusLine: lines.map((l) => formatDiscountLine(l, programme)).join('; '),
   };
 }
 

@@ -3,6 +3,7 @@
  *
  *   currencyExponent(currency)                      → minor-unit digits: RUB 2, JPY 0, KWD 3
  *   assertMinorUnits(value, path)                   → value, or throws naming path if not a safe integer
+ *   assertExponent(exponent) / assertBasisPoints(bp, path) → input guards with path-named errors
  *   parseAmount(text, exponent, rounding?)          → "1000000.00", 2 → 100000000 (extra digits need a rounding mode)
  *   formatAmount(minor, exponent)                   → 100000000, 2 → "1000000.00"
  *   divideRounded(numerator, denominator, rounding) → bigint quotient rounded per mode
@@ -45,7 +46,7 @@ export function assertMinorUnits(value: number, path = 'amount'): number {
   return value;
 }
 
-function assertExponent(exponent: number): void {
+export function assertExponent(exponent: number): void {
   if (!Number.isInteger(exponent) || exponent < 0 || exponent > MAX_EXPONENT) {
     throw new MoneyError(`exponent: expected an integer 0..${MAX_EXPONENT}, got ${String(exponent)}`);
   }

@@ -150,11 +150,14 @@ export interface WonDeal {
   isFirstWonDeal: boolean;
 }
 
-function notQualifiedReason(state: ReferralState, deal: WonDeal, programme: Programme): { notQualified: NotQualifiedReason; reason: string } | null {
+type QualificationCheck = { link: ReferralLink } | { notQualified: NotQualifiedReason; reason: string };
+
+function checkQualification(state: ReferralState, deal: WonDeal, programme: Programme): QualificationCheck {
   const rules = programme.referral;
+  const link = state.links[deal.contactId];
   if (!rules.enabled) return { notQualified: 'programme-disabled', reason: 'the referral programme is disabled' };
   if (state.qualifications[deal.dealId] !== undefined) return { notQualified: 'duplicate', reason: `deal ${deal.dealId} was already counted` };
-  if (state.links[deal.contactId] === undefined) return { notQualified: 'not-referred', reason: `contact ${deal.contactId} has no referrer` };
+  if (link === undefined) return { notQualified: 'not-referred', reason: `contact ${deal.contactId} has no referrer` };
   if (!earnsIn(programme, 'referral', deal.pipelineId)) {
     return { notQualified: 'pipeline-not-qualifying', reason: `pipeline ${pipelineName(programme, deal.pipelineId)} does not qualify referrals` };
   }
@@ -164,18 +167,17 @@ function notQualifiedReason(state: ReferralState, deal: WonDeal, programme: Prog
   if (rules.qualifyingDeal === 'first' && !deal.isFirstWonDeal) {
     return { notQualified: 'not-first-deal', reason: `deal ${deal.dealId} is not the first won deal of contact ${deal.contactId}` };
   }
-  return null;
+  return { link };
+}
+
+function hasQualified(state: ReferralState, referredId: string): boolean {
+  return Object.values(state.qualifications).some((q) => q.referredId === referredId);
 }
 
 export function qualifyReferral(state: ReferralState, deal: WonDeal, programme: Programme): ReferralTransition {
-  const rejected = notQualifiedReason(state, deal, programme);
-  const link = state.links[deal.contactId];
-  if (rejected !== null || link === undefined) {
-    const why = rejected ?? { notQualified: 'not-referred' as const, reason: `contact ${deal.contactId} has no referrer` };
-    return { state, decision: { kind: 'not-qualified', ...why, dealId: deal.dealId, referredId: deal.contactId, at: deal.wonAt } };
-  }
-  const { referrerId } = link;
-  const isReferredFirstQualification = !Object.values(state.qualifications).some((q) => q.referredId === deal.contactId);
+  const check = checkQualification(state, deal, programme);
+  if (!('link' in check)) return { state, decision: { kind: 'not-qualified', ...check, dealId: deal.dealId, referredId: deal.contactId, at: deal.wonAt } };
+  const { referrerId } = check.link;
   const before = referrerDiscount(state, referrerId, programme).percent;
   const qualification: Qualification = { dealId: deal.dealId, referrerId, referredId: deal.contactId, amountMinor: deal.amountMinor, qualifiedAt: deal.wonAt, reversedAt: null };
   const next: ReferralState = { ...state, qualifications: { ...state.qualifications, [deal.dealId]: qualification } };
@@ -192,11 +194,29 @@ export function qualifyReferral(state: ReferralState, deal: WonDeal, programme: 
       at: deal.wonAt,
       referrerPercentBefore: before,
       referrerPercentAfter: after.percent,
-      welcome: isReferredFirstQualification ? programme.referral.welcome : null,
+      welcome: hasQualified(state, deal.contactId) ? null : programme.referral.welcome,
       secondLevel: grandReferrer !== undefined && secondLevelAmount !== null ? { contactId: grandReferrer, amountMinor: secondLevelAmount } : null,
       reason: `deal ${deal.dealId} of referred contact ${deal.contactId} qualifies: referrer ${referrerId} has ${after.qualifiedCount} qualified referral(s), discount ${formatPercent(after.percent)}`,
     },
   };
+}
+
+export interface ContactReferralDiscount {
+  percent: BasisPoints;
+  source: 'referrer-tier' | 'welcome' | 'none';
+}
+
+/**
+ * The referral discount a contact gets on a deal: their own tier as a referrer, or — while a referred contact has
+ * no qualified deal yet — the welcome discount of a two-sided programme, whichever is higher.
+ */
+export function contactReferralDiscount(state: ReferralState, contactId: string, programme: Programme): ContactReferralDiscount {
+  if (!programme.referral.enabled) return { percent: 0, source: 'none' };
+  const tier = referrerDiscount(state, contactId, programme).percent;
+  const welcome = programme.referral.welcome;
+  const welcomePercent = welcome?.kind === 'discount' && state.links[contactId] !== undefined && !hasQualified(state, contactId) ? welcome.percent : 0;
+  if (tier === 0 && welcomePercent === 0) return { percent: 0, source: 'none' };
+  return welcomePercent > tier ? { percent: welcomePercent, source: 'welcome' } : { percent: tier, source: 'referrer-tier' };
 }
 
 /** Undoes the qualification made by `dealId` (the deal went lost or was reopened). Idempotent. */

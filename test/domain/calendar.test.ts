@@ -57,6 +57,11 @@ describe('localDate / addDays / addLocalDays / local day bounds', () => {
     expect(endOfLocalDay('2027-11-07', 'America/New_York') - startOfLocalDay('2027-11-07', 'America/New_York')).toBe(25 * HOUR);
   });
 
+  it('starts a day whose midnight does not exist at its first existing instant (America/Santiago, 11 Sep 2022)', () => {
+    expect(startOfLocalDay('2022-09-11', 'America/Santiago')).toBe(at('2022-09-11T01:00:00-03:00'));
+    expect(endOfLocalDay('2022-09-10', 'America/Santiago')).toBe(at('2022-09-11T01:00:00-03:00'));
+  });
+
   it('rejects unknown zones and non-integer instants by name', () => {
     expect(() => localDate(0, 'Mars/Olympus')).toThrow(/timeZone "Mars\/Olympus"/);
     expect(() => localDate(1.5, 'UTC')).toThrow(/instant: expected epoch milliseconds/);
@@ -104,6 +109,9 @@ describe('nextCalendarReset', () => {
     expect(nextCalendarReset({ month: 3, day: 31, timeZone: 'America/New_York' }, at('2027-04-01T08:00:00-04:00'))).toBe(
       at('2028-04-01T00:00:00-04:00'),
     );
+    const resetInstant = at('2027-04-01T00:00:00-04:00');
+    expect(nextCalendarReset({ month: 3, day: 31, timeZone: 'America/New_York' }, resetInstant - 1)).toBe(resetInstant);
+    expect(nextCalendarReset({ month: 3, day: 31, timeZone: 'America/New_York' }, resetInstant)).toBe(at('2028-04-01T00:00:00-04:00'));
     expect(() => nextCalendarReset({ month: 2, day: 29, timeZone: 'UTC' }, 0)).toThrow(/reset day 2\/29/);
     expect(() => nextCalendarReset({ month: 13, day: 1, timeZone: 'UTC' }, 0)).toThrow(/reset day 13\/1/);
   });
