@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { rulesCommand } from './rules';
 import { sandboxCommand } from './sandbox';
 import { setupCommand } from './setup';
 import { startCommand } from './start';
@@ -9,6 +10,7 @@ const program = new Command('loyalty')
   .showHelpAfterError()
   .addCommand(startCommand())
   .addCommand(setupCommand())
+  .addCommand(rulesCommand())
   .addCommand(sandboxCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

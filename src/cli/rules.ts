@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { DateTime } from 'luxon';
 import { parseHistory } from '../config/history';
 import { parseProgramme } from '../config/load-programme';
 import { summarizeProgramme } from '../config/programme-summary';
@@ -38,13 +39,13 @@ function table(rows: readonly (readonly string[])[]): string[] {
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd());
 }
 
-function date(instant: number, programme: Programme): string {
-  return new Date(instant).toLocaleString('sv-SE', { timeZone: programme.timeZone }).slice(0, 16);
+function localTime(instant: number, programme: Programme): string {
+  return DateTime.fromMillis(instant, { zone: programme.timeZone }).toFormat('yyyy-MM-dd HH:mm');
 }
 
 export function renderSimulation(result: SimulationResult, programme: Programme): string[] {
   const money = (minor: number): string => formatAmount(minor, programme.currencyExponent);
-  const events = table([['when', 'contact', 'programme', 'change', 'why'], ...result.lines.map((l) => [date(l.at, programme), l.contactId, l.area, l.change, l.reason])]);
+  const events = table([['when', 'contact', 'programme', 'change', 'why'], ...result.lines.map((l) => [localTime(l.at, programme), l.contactId, l.area, l.change, l.reason])]);
   const summary = table([
     ['contact', 'name', 'referrals', 'referral %', 'purchases', 'purchase %', `cashback ${programme.currency}`, 'pending', 'debt', 'birthday window'],
     ...result.contacts.map((c) => [

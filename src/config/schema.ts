@@ -6,11 +6,10 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ROUNDING_MODES } from '../domain/money';
-import { DISCOUNT_KINDS, EARNING_PROGRAMMES, type PercentDiscountKind, type Programme } from '../domain/programme';
+import { DISCOUNT_KINDS, EARNING_PROGRAMMES, PERCENT_DISCOUNT_KINDS, type Programme } from '../domain/programme';
 import { referralLinkTemplateError } from '../domain/referral-code';
 import { amountSchema, percentSchema, wholeNumber } from './values';
 
-const PERCENT_DISCOUNT_KINDS = ['referral', 'purchaseCount', 'birthday', 'group'] as const satisfies readonly PercentDiscountKind[];
 const name = z.string().trim().min(1);
 
 function sections(exponent: number) {
@@ -120,18 +119,21 @@ function checkTiers(file: RulesFile, report: Report): void {
   });
 }
 
+/** Bitrix24 stage ids: `NEW` in pipeline 0, `C{id}:NEW` in pipeline id. */
+function checkStages(row: RulesFile['applicability'][number], index: number, report: Report): void {
+  const prefix = row.pipeline === 0 ? '' : `C${row.pipeline}:`;
+  row.discountStages.forEach((stage, j) => {
+    const belongs = prefix === '' ? !/^C\d+:/.test(stage) : stage.startsWith(prefix) && stage.length > prefix.length;
+    if (!belongs) report(['applicability', index, 'discountStages', j], `stage ${stage} is not a stage of pipeline ${row.pipeline} (expected ${prefix}CODE)`);
+  });
+}
+
 function checkReferences(file: RulesFile, report: Report): void {
   checkUnique(file.pipelines, (p) => p.id, (i) => ['pipelines', i, 'id'], report);
   checkUnique(file.applicability, (row) => row.pipeline, (i) => ['applicability', i, 'pipeline'], report);
   file.applicability.forEach((row, i) => {
     if (!file.pipelines.some((p) => p.id === row.pipeline)) report(['applicability', i, 'pipeline'], `pipeline ${row.pipeline} is not declared in pipelines`);
-  });
-  file.applicability.forEach((row, i) => {
-    const prefix = row.pipeline === 0 ? '' : `C${row.pipeline}:`;
-    row.discountStages.forEach((stage, j) => {
-      const belongs = prefix === '' ? !/^C\d+:/.test(stage) : stage.startsWith(prefix) && stage.length > prefix.length;
-      if (!belongs) report(['applicability', i, 'discountStages', j], `stage ${stage} is not a stage of pipeline ${row.pipeline} (expected ${prefix}CODE)`);
-    });
+    else checkStages(row, i, report);
   });
   checkUnique(file.groups, (g) => g.id, (i) => ['groups', i, 'id'], report);
   if (file.stacking.policy === 'priority') checkUnique(file.stacking.order, (kind) => kind, (i) => ['stacking', 'order', i], report);

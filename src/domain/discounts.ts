@@ -7,7 +7,9 @@ import { groupDiscountAllowance, groupsOf } from './customer-groups';
 import { formatAmount, percentOf } from './money';
 import {
   applicabilityOf,
+  DISCOUNT_KINDS,
   formatPercent,
+  PERCENT_DISCOUNT_KINDS,
   percentForCount,
   pipelineName,
   type BasisPoints,
@@ -27,6 +29,8 @@ export interface DiscountLine {
   percent: BasisPoints;
   amountMinor: MinorUnits;
   reason: string;
+  /** Which customer group a `group` line is for. */
+  groupId?: string;
 }
 
 /** What the engine knows about one contact of the deal. */
@@ -57,6 +61,8 @@ export interface ContactDiscounts {
   discountMinor: MinorUnits;
   discountPercent: BasisPoints;
   cashbackRedeemedMinor: MinorUnits;
+  /** The group discount granted, to be added to the contact's total for the day (the daily limit counts it). */
+  groupGranted: { groupId: string; amountMinor: MinorUnits } | null;
   statusLine: string;
 }
 
@@ -67,8 +73,6 @@ const LABELS: Record<DiscountKind, string> = {
   group: 'group discount',
   cashback: 'cashback',
 };
-
-const PERCENT_KINDS: readonly PercentDiscountKind[] = ['referral', 'purchaseCount', 'birthday', 'group'];
 
 /** Rounded down so a discount never exceeds its percent. */
 function percentAmountDown(amountMinor: MinorUnits, percent: BasisPoints): MinorUnits {
@@ -131,8 +135,9 @@ function bestGroupLine(programme: Programme, facts: ContactLoyaltyFacts): Discou
   const best = candidates.sort((a, b) => b.allowance.allowedMinor - a.allowance.allowedMinor)[0];
   if (best === undefined) return line('group', 'not-earned', 'the contact is in no discount group');
   const label = `group ${best.group.name}`;
-  if (best.allowance.allowedMinor === 0) return line('group', 'not-earned', best.allowance.reason, 0, 0, label);
-  return line('group', 'applied', best.allowance.reason, best.group.percent, best.allowance.allowedMinor, label);
+  const groupId = best.group.id;
+  if (best.allowance.allowedMinor === 0) return { ...line('group', 'not-earned', best.allowance.reason, 0, 0, label), groupId };
+  return { ...line('group', 'applied', best.allowance.reason, best.group.percent, best.allowance.allowedMinor, label), groupId };
 }
 
 function supersede(candidate: DiscountLine, winner: DiscountLine): DiscountLine {
@@ -181,13 +186,12 @@ export function formatDiscountLine(discount: DiscountLine, programme: Programme)
 
 export function contactDiscounts(programme: Programme, deal: DealContext, facts: ContactLoyaltyFacts): ContactDiscounts {
   const stageProblem = stageRejection(programme, deal);
-  const kinds: readonly DiscountKind[] = [...PERCENT_KINDS, 'cashback'];
   const blocked = new Map<DiscountKind, string>();
-  for (const kind of kinds) {
+  for (const kind of DISCOUNT_KINDS) {
     const reason = stageProblem ?? notApplicableReason(programme, kind, deal.pipelineId);
     if (reason !== null) blocked.set(kind, reason);
   }
-  const percentLines = PERCENT_KINDS.map((kind) => {
+  const percentLines = PERCENT_DISCOUNT_KINDS.map((kind) => {
     const reason = blocked.get(kind);
     return reason === undefined ? earnedLine(programme, kind, facts) : line(kind, 'not-applicable', reason);
   });
@@ -197,12 +201,14 @@ export function contactDiscounts(programme: Programme, deal: DealContext, facts:
   const cashbackBlocked = blocked.get('cashback');
   const cashback = cashbackBlocked === undefined ? cashbackLine(programme, facts, facts.amountMinor - discountMinor) : line('cashback', 'not-applicable', cashbackBlocked);
   const lines = [...resolved, cashback];
+  const group = resolved.find((l) => l.kind === 'group' && l.status === 'applied');
   return {
     contactId: facts.contactId,
     lines,
     discountMinor,
     discountPercent: facts.amountMinor === 0 ? 0 : Math.floor((discountMinor * 10_000) / facts.amountMinor),
     cashbackRedeemedMinor: cashback.status === 'applied' ? cashback.amountMinor : 0,
+    groupGranted: group?.groupId === undefined ? null : { groupId: group.groupId, amountMinor: group.amountMinor },
     statusLine: lines.map((l) => formatDiscountLine(l, programme)).join('; '),
   };
 }

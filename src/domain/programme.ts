@@ -18,6 +18,7 @@ export type DiscountKind = 'referral' | 'purchaseCount' | 'birthday' | 'group' |
 export const DISCOUNT_KINDS: readonly DiscountKind[] = ['referral', 'purchaseCount', 'birthday', 'group', 'cashback'];
 /** The discounts that are a percentage of the deal and therefore compete under the stacking policy. */
 export type PercentDiscountKind = Exclude<DiscountKind, 'cashback'>;
+export const PERCENT_DISCOUNT_KINDS = ['referral', 'purchaseCount', 'birthday', 'group'] as const satisfies readonly PercentDiscountKind[];
 
 export interface Pipeline {
   id: PipelineId;

@@ -4,7 +4,7 @@
  * the yearly reset, purchase counts, birthday and other discounts per deal, bonuses. Pure: same input, same output.
  */
 import { checkBonusRequest, type BonusRequest } from './bonuses';
-import { nextCalendarReset, isInBirthdayWindow } from './calendar';
+import { isInBirthdayWindow, localDate, nextCalendarReset } from './calendar';
 import { accrue, balances, clawBack, emptyLedger, expireDue, nextDeadline, resetAll, type Ledger, type LedgerEntry } from './cashback-ledger';
 import { cashbackAmountFor, cashbackPercentFor, lotTimes } from './cashback-rules';
 import { contactDiscounts, type ContactDiscounts } from './discounts';
@@ -82,6 +82,8 @@ interface SimulationState {
   purchases: Record<string, PurchaseCountState>;
   ledgers: Record<string, Ledger>;
   spendMinor: Record<string, MinorUnits>;
+  /** Contact id → `YYYY-MM-DD:groupId` (local day) → group discount granted that day. */
+  groupGranted: Record<string, Record<string, MinorUnits>>;
   /** Won, not reversed, deals and each contact's share of them. */
   wonDeals: Record<string, { pipelineId: PipelineId; shares: WonShare[] }>;
   cursor: number;
@@ -194,18 +196,25 @@ function isCustomer(state: SimulationState, contactId: string): boolean {
 
 function discountsAtWin(state: SimulationState, programme: Programme, history: CustomerHistory, event: Extract<HistoryEvent, { kind: 'won' }>, shares: WonShare[]): void {
   const stageId = programme.applicability.find((row) => row.pipelineId === event.pipelineId)?.discountStages[0] ?? 'NEW';
+  const day = localDate(event.at, programme.timeZone);
   const contacts = shares.map((share) => {
     const contact = history.contacts.find((c) => c.id === share.contactId);
-    return contactDiscounts(programme, { pipelineId: event.pipelineId, stageId }, {
+    const granted = state.groupGranted[share.contactId] ?? {};
+    const result = contactDiscounts(programme, { pipelineId: event.pipelineId, stageId }, {
       contactId: share.contactId,
       amountMinor: share.amountMinor,
       referralPercent: contactReferralDiscount(state.referral, share.contactId, programme).percent,
       purchaseCount: purchaseCount(state.purchases[share.contactId] ?? emptyPurchaseCountState()),
       birthdayWindowActive: birthdayActive(programme, contact, event.at),
       groupIds: contact?.groups ?? [],
-      groupGrantedTodayMinor: {},
+      groupGrantedTodayMinor: Object.fromEntries((contact?.groups ?? []).map((groupId) => [groupId, granted[`${day}:${groupId}`] ?? 0])),
       cashbackToRedeemMinor: 0,
     });
+    if (result.groupGranted !== null) {
+      const key = `${day}:${result.groupGranted.groupId}`;
+      state.groupGranted[share.contactId] = { ...granted, [key]: (granted[key] ?? 0) + result.groupGranted.amountMinor };
+    }
+    return result;
   });
   state.deals.push({ dealId: event.dealId, at: event.at, contacts });
   for (const result of contacts) {
@@ -295,7 +304,7 @@ function summary(state: SimulationState, programme: Programme, contact: HistoryC
 export function simulate(programme: Programme, history: CustomerHistory): SimulationResult {
   const ordered = history.events.map((event, index) => ({ event, index })).sort((a, b) => a.event.at - b.event.at || a.index - b.index);
   const start = ordered[0]?.event.at ?? history.asOf;
-  const state: SimulationState = { referral: emptyReferralState(), purchases: {}, ledgers: {}, spendMinor: {}, wonDeals: {}, cursor: start, lines: [], deals: [] };
+  const state: SimulationState = { referral: emptyReferralState(), purchases: {}, ledgers: {}, spendMinor: {}, groupGranted: {}, wonDeals: {}, cursor: start, lines: [], deals: [] };
   for (const { event, index } of ordered) {
     advanceTo(state, programme, event.at);
     switch (event.kind) {

@@ -75,6 +75,12 @@ describe('validation messages', () => {
     ['undeclared pipeline', (d) => (d.applicability[1].pipeline = 7), ['applicability[1].pipeline: pipeline 7 is not declared in pipelines']],
     ['duplicate pipeline', (d) => (d.pipelines[1].id = 0), ['pipelines[1].id: duplicate 0', 'applicability[1].pipeline: pipeline 3 is not declared in pipelines']],
     ['unknown discount kind', (d) => (d.applicability[0].discounts = ['loyalty']), ['applicability[0].discounts[0]: must be one of: referral, purchaseCount, birthday, group, cashback, got "loyalty"']],
+    [
+      'stage of another pipeline',
+      (d) => (d.applicability[1].discountStages = ['PREPARATION', 'C1:NEW']),
+      ['applicability[1].discountStages[0]: stage PREPARATION is not a stage of pipeline 3 (expected C3:CODE)', 'applicability[1].discountStages[1]: stage C1:NEW is not a stage of pipeline 3 (expected C3:CODE)'],
+    ],
+    ['prefixed stage in the default pipeline', (d) => (d.applicability[0].discountStages = ['C3:NEW']), ['applicability[0].discountStages[0]: stage C3:NEW is not a stage of pipeline 0 (expected CODE)']],
     ['bad time zone', (d) => (d.timeZone = 'Moscow'), ['timeZone: "Moscow" is not an IANA time zone such as Europe/Moscow']],
     ['impossible reset day', (d) => (d.cashback.reset = { month: 2, day: 29 }), ['cashback.reset: 2/29 is not a day that exists every year']],
     ['bad link template', (d) => (d.referral.linkTemplate = 'https://example.com/'), ['referral.linkTemplate: must contain {code} exactly once, found 0']],

@@ -91,6 +91,7 @@ describe('groups and cashback redemption', () => {
     const result = contactDiscounts(programme, SALES, facts({ groupIds: ['vip'], groupGrantedTodayMinor: { vip: 450_000 }, referralPercent: 500 }));
     expect(result.lines.find((l) => l.kind === 'referral')).toMatchObject({ status: 'applied', amountMinor: 50_000 });
     expect(result.lines.find((l) => l.kind === 'group')).toMatchObject({ status: 'superseded', label: 'group VIP' });
+    expect(result.groupGranted).toBeNull();
   });
 
   it('marks an exhausted daily limit as not earned', () => {
@@ -112,5 +113,6 @@ describe('multi-contact deals', () => {
       ['a', 1000],
       ['b', 1500],
     ]);
+    expect(results.map((r) => r.groupGranted)).toEqual([null, { groupId: 'staff', amountMinor: 150_000 }]);
   });
 });

@@ -51,6 +51,16 @@ describe('referral codes', () => {
     );
   });
 
+  it('catches swaps of neighbouring characters', () => {
+    fc.assert(
+      fc.property(contactId, fc.nat(6), (id, position) => {
+        const code = referralCodeFor(id, SALT);
+        const swapped = code.slice(0, position) + code[position + 1] + code[position] + code.slice(position + 2);
+        expect(swapped === code || !parseReferralCode(swapped, SALT).valid).toBe(true);
+      }),
+    );
+  });
+
   it.each([
     ['ABC', 'a referral code has 8 characters, got 3'],
     ['ABCDEFG0', '"0" is not a referral code character'],

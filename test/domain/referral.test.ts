@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  contactReferralDiscount,
   emptyReferralState,
   linkReferral,
   qualifyReferral,
@@ -168,5 +169,28 @@ describe('reverseQualification', () => {
       expect(percent).toBeGreaterThanOrEqual(previous);
       previous = percent;
     }
+  });
+});
+
+describe('contactReferralDiscount', () => {
+  const twoSided = exampleProgramme({ referral: { ...programme.referral, welcome: { kind: 'discount', percent: 700 } } });
+
+  it('gives a referred contact the welcome discount until their first qualified deal', () => {
+    const linked = linkReferral(emptyReferralState(), { referrerId: 'A', referredId: 'B', at: T0, referredIsExistingCustomer: false }, twoSided).state;
+    expect(contactReferralDiscount(linked, 'B', twoSided)).toEqual({ percent: 700, source: 'welcome' });
+    const qualified = qualifyReferral(linked, won('B', 'd1'), twoSided).state;
+    expect(contactReferralDiscount(qualified, 'B', twoSided)).toEqual({ percent: 0, source: 'none' });
+  });
+
+  it('uses the referrer tier when it is higher than the welcome discount', () => {
+    const state = link(withQualifiedReferrals(10), 'X', 'R').state;
+    expect(contactReferralDiscount(state, 'R', twoSided)).toEqual({ percent: 1000, source: 'referrer-tier' });
+  });
+
+  it('gives nothing for a cashback welcome reward or a disabled programme', () => {
+    const linked = link(emptyReferralState(), 'A', 'B').state;
+    expect(contactReferralDiscount(linked, 'B', programme).source).toBe('none');
+    const off = exampleProgramme({ referral: { ...twoSided.referral, enabled: false } });
+    expect(contactReferralDiscount(withQualifiedReferrals(3), 'R', off)).toEqual({ percent: 0, source: 'none' });
   });
 });

@@ -120,3 +120,24 @@ describe('simulate: bonuses and rejections', () => {
     expect(changes).toEqual(['rejected: self-referral', 'rejected: existing-customer']);
   });
 });
+
+describe('simulate: discounts per deal', () => {
+  it('enforces the group daily limit across deals of the same local day', () => {
+    const vip = [contact('v', { groups: ['vip'] })];
+    const events = [
+      won('1', ['v'], 3_000_000, '2026-02-01T10:00:00+03:00'),
+      won('2', ['v'], 3_000_000, '2026-02-01T18:00:00+03:00'),
+      won('3', ['v'], 3_000_000, '2026-02-01T23:30:00+03:00'),
+      won('4', ['v'], 3_000_000, '2026-02-02T00:30:00+03:00'),
+    ];
+    const granted = simulate(programme, history(events, '2026-03-01', vip)).deals.map((d) => d.contacts[0]?.groupGranted?.amountMinor ?? 0);
+    expect(granted).toEqual([300_000, 200_000, 0, 300_000]);
+  });
+
+  it('gives a referred contact the welcome discount on their first deal in a two-sided programme', () => {
+    const twoSided = exampleProgramme({ referral: { ...programme.referral, welcome: { kind: 'discount', percent: 700 } } });
+    const events = [...referred(['a']), won('1', ['a'], 1_000_000, '2026-02-01T12:00:00+03:00'), won('2', ['a'], 1_000_000, '2026-02-02T12:00:00+03:00')];
+    const referral = simulate(twoSided, history(events)).deals.map((d) => d.contacts[0]?.lines.find((l) => l.kind === 'referral')?.percent);
+    expect(referral).toEqual([700, 0]);
+  });
+});

@@ -7,6 +7,7 @@ import { lotExpiry, nextCalendarReset } from '../../src/domain/calendar';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox';
 import { cashback, cashbackQuery, dealWonSignal, redeemUpdate, type CashbackPolicy } from '../../workflows/cashback';
 import { startTimeSkippingServer, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+import { recordHistory } from '../helpers/histories';
 
 const DAY = 86_400_000;
 const policy: CashbackPolicy = {
@@ -70,6 +71,7 @@ describe('cashback workflow over months of workflow time (time-skipping server)'
     ]);
     expect(lotExpiry(day330, policy.expiryDays, policy.timeZone)).toBeGreaterThan(reset);
     expect(view.balances.net).toBe(0);
+    await recordHistory(handle, 'cashback-year');
 
     // The CRM shows the balance the ledger holds.
     const contact = sandbox.portal.contacts.get(contactId) as Record<string, unknown>;

@@ -9,6 +9,7 @@ import {
   type ReferralState,
 } from '../../workflows/referral';
 import { connectToDevServer, startWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { recordHistory } from '../helpers/histories';
 
 const thresholds = [
   { referrals: 3, percent: 5 },
@@ -63,6 +64,7 @@ describe('referral workflow on the dev server', () => {
       expect(new Set(written).size).toBe(written.length);
       expect(written.at(-1)).toBe('3@5');
       expect(written).not.toContain('0@0');
+      await recordHistory(handle, 'referral-worker-restart');
     } finally {
       await second.stop();
     }
