@@ -18,6 +18,7 @@ import {
   spend,
 } from '../src/domain/cashback-ledger';
 import { lotExpiry, nextCalendarReset } from '../src/domain/calendar';
+import type { CashbackRules } from '../src/domain/programme';
 
 const DAY_MS = 86_400_000;
 
@@ -61,6 +62,20 @@ export interface Redemption {
   reason: string;
 }
 
+export interface ManualCredit {
+  /** Idempotency key, e.g. `bonus:<request id>`. */
+  key: string;
+  amountMinor: number;
+  reason: string;
+  author: string;
+}
+
+export interface CreditOutcome {
+  /** False when the key had been credited before: nothing changed. */
+  credited: boolean;
+  balances: Balances;
+}
+
 export interface CashbackView {
   balances: Balances;
   lots: Lot[];
@@ -70,7 +85,22 @@ export interface CashbackView {
 export const dealWonSignal = wf.defineSignal<[DealWon]>('dealWon');
 export const dealReversedSignal = wf.defineSignal<[DealReversed]>('dealReversed');
 export const redeemUpdate = wf.defineUpdate<Balances, [Redemption]>('redeem');
+export const creditUpdate = wf.defineUpdate<CreditOutcome, [ManualCredit]>('credit');
 export const cashbackQuery = wf.defineQuery<CashbackView>('cashback');
+
+const RETENTION_DAYS = 400;
+
+/** The workflow's policy from the programme's cashback rules. */
+export function cashbackPolicyOf(rules: CashbackRules, timeZone: string): CashbackPolicy {
+  return {
+    timeZone,
+    expiryDays: rules.lotExpiryDays,
+    pendingDays: rules.pendingDays,
+    reset: rules.reset,
+    clawback: rules.clawback,
+    retentionDays: Math.max(RETENTION_DAYS, rules.lotExpiryDays + rules.pendingDays + 35),
+  };
+}
 
 const crm = wf.proxyActivities<CashbackActivities>({
   startToCloseTimeout: '30 seconds',
@@ -98,8 +128,39 @@ export async function cashback(input: CashbackInput): Promise<void> {
     },
     {
       validator: (redemption) => {
+        if (!Number.isSafeInteger(redemption.amountMinor) || redemption.amountMinor <= 0) {
+          throw new Error(`redemption amount must be a positive integer of minor units, got ${redemption.amountMinor}`);
+        }
         const available = balances(ledger, now()).available;
         if (redemption.amountMinor > available) throw new InsufficientBalanceError(redemption.amountMinor, available);
+      },
+    },
+  );
+
+  wf.setHandler(
+    creditUpdate,
+    async (credit) => {
+      const outcome = accrue(ledger, {
+        kind: 'manual-credit',
+        key: credit.key,
+        amount: credit.amountMinor,
+        at: now(),
+        expiresAt: lotExpiry(now(), input.policy.expiryDays, input.policy.timeZone),
+        reason: credit.reason,
+        author: credit.author,
+      });
+      ledger = outcome.ledger;
+      await project();
+      return { credited: outcome.status === 'applied', balances: balances(ledger, now()) };
+    },
+    {
+      validator: (credit) => {
+        if (!Number.isSafeInteger(credit.amountMinor) || credit.amountMinor <= 0) {
+          throw new Error(`credit amount must be a positive integer of minor units, got ${credit.amountMinor}`);
+        }
+        if (credit.key.trim() === '' || credit.reason.trim() === '' || credit.author.trim() === '') {
+          throw new Error('credit needs a key, a reason and an author');
+        }
       },
     },
   );

@@ -1,4 +1,5 @@
 // The workflow bundle's entry point: every workflow type the worker can run.
 export { birthday } from './birthday';
+export { bonus } from './bonus';
 export { cashback } from './cashback';
 export { referral } from './referral';

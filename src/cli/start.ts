@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { Command } from 'commander';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createWebhookClient, setupPortal } from '../bitrix24';
+import { loadProgramme } from '../config/load-programme';
 import { startSandbox, type SandboxHandle } from '../sandbox';
 import { startDevServer, type RunningDevServer } from '../temporal/dev-server';
 import { LOYALTY_TASK_QUEUE } from '../temporal/task-queues';
@@ -17,6 +19,7 @@ interface StartOptions {
   devUiPort: number;
   dataDir: string;
   webhookUrl?: string;
+  rules: string;
 }
 
 /** Everything on one machine: Temporal (embedded dev server unless an address is given), the portal, the worker. */
@@ -29,6 +32,7 @@ export function startCommand(): Command {
     .option('--dev-ui-port <port>', 'embedded dev server Web UI port', parsePort, Number(process.env.LOYALTY_DEV_UI_PORT ?? 8233))
     .option('--data-dir <dir>', 'where the embedded dev server keeps its database', process.env.LOYALTY_DATA_DIR ?? path.join('.tools', 'data'))
     .option('--webhook-url <url>', 'a real portal incoming webhook instead of the sandbox', process.env.BITRIX24_WEBHOOK_URL)
+    .option('--rules <file>', 'the loyalty rules file', process.env.LOYALTY_RULES_FILE ?? 'loyalty.config.yaml')
     .action(runEngine);
 }
 
@@ -41,6 +45,7 @@ function parsePort(value: string): number {
 async function runEngine(options: StartOptions): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stops: (() => Promise<void>)[] = [];
+  const programme = loadProgramme(options.rules);
   try {
     const temporal = await connectTemporal(options, stops);
     const webhookUrl = await portalWebhook(options, stops);
@@ -49,11 +54,14 @@ async function runEngine(options: StartOptions): Promise<void> {
 
     const connection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => connection.close());
+    const clientConnection = await Connection.connect({ address: temporal.address });
+    stops.push(() => clientConnection.close());
+    const client = new Client({ connection: clientConnection, namespace: options.namespace });
     const worker = await createLoyaltyWorker({
       connection,
       namespace: options.namespace,
       taskQueue: LOYALTY_TASK_QUEUE,
-      activities: createActivities(bitrix),
+      activities: createActivities({ bitrix, temporal: client, programme, taskQueue: LOYALTY_TASK_QUEUE }),
     });
     const running = runWorker(worker);
     stops.push(() => running.stop());

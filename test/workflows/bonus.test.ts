@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createCrmCommentActivities } from '../../activities/bonus';
+import { createCashbackActivities } from '../../activities/cashback';
+import { createCustomerWorkflowActivities } from '../../activities/customer-workflows';
+import { ConflictingBonusRequestError, grantBonus } from '../../src/admin/grant-bonus';
+import { type Bitrix24Client, contacts, createWebhookClient, setupPortal } from '../../src/bitrix24';
+import { loadProgramme } from '../../src/config/load-programme';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox';
+import { contactWorkflowId } from '../../src/temporal/workflow-ids';
+import { cashbackQuery } from '../../workflows/cashback';
+import type { BonusRequest } from '../../workflows/bonus';
+import { recordHistory } from '../helpers/histories';
+import { connectToDevServer, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+
+const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
+
+describe('admin bonus workflow (dev server)', () => {
+  let env: TestWorkflowEnvironment;
+  let sandbox: SandboxHandle;
+  let bitrix: Bitrix24Client;
+  let worker: RunningWorker;
+  const taskQueue = uniqueTaskQueue('bonus');
+  const portal = taskQueue;
+
+  beforeAll(async () => {
+    [env, sandbox] = await Promise.all([connectToDevServer(), startSandbox({ limits: false })]);
+    bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
+    await setupPortal(bitrix, { log: () => undefined });
+    worker = await startWorker(env.nativeConnection, {
+      taskQueue,
+      activities: {
+        ...createCashbackActivities(bitrix),
+        ...createCrmCommentActivities(bitrix),
+        ...createCustomerWorkflowActivities({ client: env.client, taskQueue, programme }),
+      },
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await Promise.all([env?.teardown(), sandbox?.stop()]);
+  });
+
+  it('grants an apology bonus once when the same request arrives twice, and answers the same both times', async () => {
+    const contactId = sandbox.portal.contacts.ids()[2]!;
+    const request: BonusRequest = {
+      portal,
+      requestId: 'apology-2026-11-22-1',
+      contactId,
+      kind: 'apology',
+      amountMinor: 500_00,
+      amountText: '500.00 RUB',
+      reason: 'delivery was two days late',
+      author: 'user:12',
+    };
+
+    const [first, concurrent] = await Promise.all([grantBonus(env.client, taskQueue, request), grantBonus(env.client, taskQueue, request)]);
+    const later = await grantBonus(env.client, taskQueue, request);
+
+    expect(first).toMatchObject({ requestId: request.requestId, contactId, amountMinor: 500_00, credited: true, balanceAfterMinor: 500_00 });
+    expect(concurrent).toEqual(first);
+    expect(later).toEqual(first);
+
+    const account = await env.client.workflow.getHandle(contactWorkflowId(portal, 'cashback', contactId)).query(cashbackQuery);
+    expect(account.history.map((e) => [e.kind, e.amount, e.author, e.reason])).toEqual([
+      ['manual-credit', 500_00, 'user:12', 'apology bonus: delivery was two days late'],
+    ]);
+    expect((await bitrix.run(contacts.get(contactId))).loyalty.cashbackBalanceMinor).toBe(500_00);
+    const comments = sandbox.portal.timeline.list('contact', contactId).filter((c) => String(c.COMMENT).includes('Apology bonus'));
+    expect(comments).toHaveLength(1);
+    expect(String(comments[0]!.COMMENT)).toContain('Reason: delivery was two days late');
+    await recordHistory(env.client.workflow.getHandle(`loyalty/${portal}/bonus/request-${request.requestId}`), 'bonus-apology');
+  });
+
+  it('refuses a reused request id that describes a different bonus', async () => {
+    const contactId = sandbox.portal.contacts.ids()[3]!;
+    const request: BonusRequest = {
+      portal,
+      requestId: 'review-1',
+      contactId,
+      kind: 'review',
+      amountMinor: 300_00,
+      amountText: '300.00 RUB',
+      reason: 'left a five-star review',
+      author: 'user:7',
+    };
+    await grantBonus(env.client, taskQueue, request);
+    await expect(grantBonus(env.client, taskQueue, { ...request, amountMinor: 900_00 })).rejects.toThrow(ConflictingBonusRequestError);
+    const account = await env.client.workflow.getHandle(contactWorkflowId(portal, 'cashback', contactId)).query(cashbackQuery);
+    expect(account.balances.net).toBe(300_00);
+  });
+});
