@@ -53,9 +53,14 @@ install_test_server() {
   log "resolving io.temporal:temporal-test-server:$TEST_SERVER_VERSION from Maven Central..."
   local started=$SECONDS
   rm -rf "$dir" && mkdir -p "$dir"
-  mvn -q -B -Dstyle.color=never -f "$root/scripts/test-server/pom.xml" \
+  local mvn_log="$tools/test-server-mvn.log"
+  if ! mvn -B -Dstyle.color=never -f "$root/scripts/test-server/pom.xml" \
     -Dtemporal.test-server.version="$TEST_SERVER_VERSION" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/lib"
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/lib" >"$mvn_log" 2>&1; then
+    cat "$mvn_log" >&2
+    log "Maven could not resolve the test server (log above)"
+    return 1
+  fi
   write_test_server_wrapper "$target"
   echo "$TEST_SERVER_VERSION" >"$stamp"
   log "test server installed in $((SECONDS - started)) s"
