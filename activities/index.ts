@@ -5,6 +5,7 @@ import { createBirthdayActivities } from './birthday';
 import { createCrmCommentActivities } from './bonus';
 import { createCashbackActivities } from './cashback';
 import { createCustomerWorkflowActivities } from './customer-workflows';
+import { createPurchaseActivities } from './purchases';
 import { createReferralActivities } from './referral';
 
 export interface ActivityDeps {
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReferralActivities(deps.bitrix),
     ...createCashbackActivities(deps.bitrix),
     ...createBirthdayActivities(deps.bitrix),
+    ...createPurchaseActivities(deps.bitrix),
     ...createCrmCommentActivities(deps.bitrix),
     ...createCustomerWorkflowActivities({ client: deps.temporal, taskQueue: deps.taskQueue, programme: deps.programme }),
   };

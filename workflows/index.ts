@@ -2,4 +2,5 @@
 export { birthday } from './birthday';
 export { bonus } from './bonus';
 export { cashback } from './cashback';
+export { purchases } from './purchases';
 export { referral } from './referral';

@@ -58,3 +58,12 @@ export async function startWorker(
   });
   return runWorker(worker);
 }
+
+/** Polls until `check` holds, for state that a running workflow reaches asynchronously. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

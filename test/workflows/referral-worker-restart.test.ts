@@ -8,7 +8,7 @@ import {
   referrerDeletedSignal,
   type ReferralState,
 } from '../../workflows/referral';
-import { connectToDevServer, startWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { connectToDevServer, eventually, startWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { recordHistory } from '../helpers/histories';
 
 const thresholds = [
@@ -39,7 +39,7 @@ describe('referral workflow on the dev server', () => {
     });
     await handle.signal(referredDealWonSignal, { referredContactId: 101, dealId: 1 });
     await handle.signal(referredDealWonSignal, { referredContactId: 102, dealId: 2 });
-    await waitFor(async () => (await handle.query(referralStatusQuery)).projected?.qualifiedReferrals === 2);
+    await eventually(async () => (await handle.query(referralStatusQuery)).projected?.qualifiedReferrals === 2);
     await first.stop();
 
     // While no worker runs, the signals wait durably in the workflow's history.
@@ -71,10 +71,3 @@ describe('referral workflow on the dev server', () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

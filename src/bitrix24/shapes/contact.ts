@@ -27,6 +27,7 @@ export interface ContactLoyalty {
   referrerContactId: number | null;
   referralCode: string | null;
   referralCount: number;
+  purchaseCount: number;
   /** Percent × 100 (5 % → 500). */
   discountBasisPoints: number | null;
   cashbackBalanceMinor: number | null;
@@ -87,6 +88,7 @@ export function parseContact(raw: unknown, path = 'contact'): Contact {
       referrerContactId: crmLinkId(record[uf.referrer], 'C', `${path}.${uf.referrer}`),
       referralCode: optionalString(...field(uf.referralCode)) || null,
       referralCount: optionalInteger(...field(uf.referralCount)) ?? 0,
+      purchaseCount: optionalInteger(...field(uf.purchaseCount)) ?? 0,
       discountBasisPoints: basisPoints(...field(uf.discountPercent)),
       cashbackBalanceMinor: optionalMinorUnits(record[uf.cashbackBalance], LOYALTY_AMOUNT_FRACTION_DIGITS, `${path}.${uf.cashbackBalance}`),
       birthdayWindow: flag(...field(uf.birthdayWindow)),
@@ -116,6 +118,7 @@ function loyaltyToFields(loyalty: Partial<ContactLoyalty>): Record<string, unkno
   if (loyalty.referrerContactId !== undefined) fields[uf.referrer] = loyalty.referrerContactId === null ? '' : String(loyalty.referrerContactId);
   if (loyalty.referralCode !== undefined) fields[uf.referralCode] = loyalty.referralCode ?? '';
   if (loyalty.referralCount !== undefined) fields[uf.referralCount] = loyalty.referralCount;
+  if (loyalty.purchaseCount !== undefined) fields[uf.purchaseCount] = loyalty.purchaseCount;
   if (loyalty.discountBasisPoints !== undefined) fields[uf.discountPercent] = loyalty.discountBasisPoints === null ? '' : fromMinorUnits(loyalty.discountBasisPoints, 2);
   if (loyalty.cashbackBalanceMinor !== undefined) fields[uf.cashbackBalance] = amount(loyalty.cashbackBalanceMinor);
   if (loyalty.birthdayWindow !== undefined) fields[uf.birthdayWindow] = toYesNo(loyalty.birthdayWindow);
