@@ -1,8 +1,12 @@
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
-import type { Programme } from '../src/domain/programme';
+import type { SearchAttributePair } from '@temporalio/common';
+import { cashbackAmountFor } from '../src/domain/cashback-rules';
+import { formatAmount } from '../src/domain/money';
+import { earnsIn, type Programme } from '../src/domain/programme';
 import { CONTACT_ID, PORTAL, PROGRAMME } from '../src/temporal/search-attributes';
-import { contactWorkflowId } from '../src/temporal/workflow-ids';
-import { cashback, cashbackPolicyOf, creditUpdate, type CreditOutcome, type ManualCredit } from '../workflows/cashback';
+import { contactWorkflowId, type ContactWorkflowKind } from '../src/temporal/workflow-ids';
+import { cashback, cashbackPolicyOf, creditUpdate, dealReversedSignal, dealWonSignal, type CreditOutcome, type ManualCredit } from '../workflows/cashback';
+import { purchaseReversedSignal, purchases, purchaseWonSignal } from '../workflows/purchases';
 
 export interface CustomerWorkflowDeps {
   client: Client;
@@ -16,27 +20,98 @@ export interface CashbackCreditRequest extends ManualCredit {
   contactId: number;
 }
 
+export interface WonDealDispatch {
+  portal: string;
+  dealId: number;
+  pipelineId: number;
+  amountMinor: number;
+  wonAt: number;
+  contactIds: number[];
+  primaryContactId: number | null;
+}
+
+export interface ReversedDealDispatch {
+  portal: string;
+  dealId: number;
+  at: number;
+  contactIds: number[];
+  primaryContactId: number | null;
+  reason: string;
+}
+
 /** Activities that message a customer's workflows, starting them on first use. */
 export interface CustomerWorkflowActivities {
   creditCashback(request: CashbackCreditRequest): Promise<CreditOutcome>;
+  /** Tells the customers of a won deal: the payer earns cashback, every contact counts a purchase. */
+  dispatchDealWon(dispatch: WonDealDispatch): Promise<void>;
+  dispatchDealReversed(dispatch: ReversedDealDispatch): Promise<void>;
+}
+
+function searchAttributes(portal: string, contactId: number, kind: ContactWorkflowKind): SearchAttributePair[] {
+  return [
+    { key: PORTAL, value: portal },
+    { key: CONTACT_ID, value: String(contactId) },
+    { key: PROGRAMME, value: kind },
+  ];
 }
 
 export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): CustomerWorkflowActivities {
+  const { client, taskQueue, programme } = deps;
+  const cashbackStart = (portal: string, contactId: number) => ({
+    workflowId: contactWorkflowId(portal, 'cashback', contactId),
+    taskQueue,
+    args: [{ portal, contactId, policy: cashbackPolicyOf(programme.cashback, programme.timeZone) }] as Parameters<typeof cashback>,
+    typedSearchAttributes: searchAttributes(portal, contactId, 'cashback'),
+  });
+  const purchasesStart = (portal: string, contactId: number) => ({
+    workflowId: contactWorkflowId(portal, 'purchases', contactId),
+    taskQueue,
+    args: [{ portal, contactId, programme }] as Parameters<typeof purchases>,
+    typedSearchAttributes: searchAttributes(portal, contactId, 'purchases'),
+  });
+  const money = (minor: number) => `${formatAmount(minor, programme.currencyExponent)} ${programme.currency}`;
+
   return {
     async creditCashback({ portal, contactId, ...credit }) {
-      const start = new WithStartWorkflowOperation(cashback, {
-        workflowId: contactWorkflowId(portal, 'cashback', contactId),
-        taskQueue: deps.taskQueue,
-        args: [{ portal, contactId, policy: cashbackPolicyOf(deps.programme.cashback, deps.programme.timeZone) }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: PORTAL, value: portal },
-          { key: CONTACT_ID, value: String(contactId) },
-          { key: PROGRAMME, value: 'cashback' },
-        ],
-      });
+      const start = new WithStartWorkflowOperation(cashback, { ...cashbackStart(portal, contactId), workflowIdConflictPolicy: 'USE_EXISTING' });
       // The update id makes a retried activity return the first outcome; the ledger key covers later runs.
-      return deps.client.workflow.executeUpdateWithStart(creditUpdate, { args: [credit], updateId: credit.key, startWorkflowOperation: start });
+      return client.workflow.executeUpdateWithStart(creditUpdate, { args: [credit], updateId: credit.key, startWorkflowOperation: start });
+    },
+
+    async dispatchDealWon(won) {
+      if (won.primaryContactId !== null && earnsIn(programme, 'cashback', won.pipelineId)) {
+        const cashbackMinor = cashbackAmountFor(won.amountMinor, 0, programme.cashback);
+        const reason = `cashback on deal ${won.dealId} (${money(won.amountMinor)})`;
+        await client.workflow.signalWithStart(cashback, {
+          ...cashbackStart(won.portal, won.primaryContactId),
+          signal: dealWonSignal,
+          signalArgs: [{ dealId: won.dealId, cashbackMinor, wonAt: won.wonAt, reason }],
+        });
+      }
+      for (const contactId of won.contactIds) {
+        await client.workflow.signalWithStart(purchases, {
+          ...purchasesStart(won.portal, contactId),
+          signal: purchaseWonSignal,
+          signalArgs: [{ dealId: won.dealId, pipelineId: won.pipelineId, wonAt: won.wonAt }],
+        });
+      }
+    },
+
+    async dispatchDealReversed(reversed) {
+      if (reversed.primaryContactId !== null) {
+        await client.workflow.signalWithStart(cashback, {
+          ...cashbackStart(reversed.portal, reversed.primaryContactId),
+          signal: dealReversedSignal,
+          signalArgs: [{ dealId: reversed.dealId, at: reversed.at, reason: reversed.reason }],
+        });
+      }
+      for (const contactId of reversed.contactIds) {
+        await client.workflow.signalWithStart(purchases, {
+          ...purchasesStart(reversed.portal, contactId),
+          signal: purchaseReversedSignal,
+          signalArgs: [{ dealId: reversed.dealId }],
+        });
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import { createBirthdayActivities } from './birthday';
 import { createCrmCommentActivities } from './bonus';
 import { createCashbackActivities } from './cashback';
 import { createCustomerWorkflowActivities } from './customer-workflows';
+import { createDealActivities } from './deal';
 import { createPurchaseActivities } from './purchases';
 import { createReferralActivities } from './referral';
 
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCashbackActivities(deps.bitrix),
     ...createBirthdayActivities(deps.bitrix),
     ...createPurchaseActivities(deps.bitrix),
+    ...createDealActivities(deps.bitrix),
     ...createCrmCommentActivities(deps.bitrix),
     ...createCustomerWorkflowActivities({ client: deps.temporal, taskQueue: deps.taskQueue, programme: deps.programme }),
   };

@@ -18,6 +18,7 @@ import {
   spend,
 } from '../src/domain/cashback-ledger';
 import { lotExpiry, nextCalendarReset } from '../src/domain/calendar';
+import { lotTimes } from '../src/domain/cashback-rules';
 import type { CashbackRules } from '../src/domain/programme';
 
 const DAY_MS = 86_400_000;
@@ -176,18 +177,22 @@ export async function cashback(input: CashbackInput): Promise<void> {
     if (command.kind === 'won') {
       const { won } = command;
       if (won.cashbackMinor <= 0) return;
-      const availableAt = won.wonAt + input.policy.pendingDays * DAY_MS;
+      const { timeZone, pendingDays, expiryDays } = input.policy;
+      const { availableAt, expiresAt } = lotTimes(won.wonAt, { pendingDays, lotExpiryDays: expiryDays }, timeZone);
+      if (activeDealLot(ledger, won.dealId)) return;
       ledger = accrue(ledger, {
-        key: `deal:${won.dealId}`,
+        key: nextDealLotKey(ledger, won.dealId),
         amount: won.cashbackMinor,
         at: won.wonAt,
         availableAt,
-        expiresAt: lotExpiry(won.wonAt, input.policy.expiryDays, input.policy.timeZone),
+        expiresAt,
         reason: won.reason,
       }).ledger;
     } else {
       const { reversed } = command;
-      ledger = clawBack(ledger, { key: `deal:${reversed.dealId}`, at: reversed.at, reason: reversed.reason, policy: input.policy.clawback }).ledger;
+      const lot = activeDealLot(ledger, reversed.dealId);
+      if (!lot) return;
+      ledger = clawBack(ledger, { key: lot.key, at: reversed.at, reason: reversed.reason, policy: input.policy.clawback }).ledger;
     }
   }
 
@@ -217,6 +222,23 @@ export async function cashback(input: CashbackInput): Promise<void> {
       await wf.continueAsNew<typeof cashback>({ ...input, ledger: compact(ledger, now(), input.policy.retentionDays * DAY_MS) });
     }
   }
+}
+
+/** A deal won, lost and won again earns again: each win is its own lot, `deal:7`, then `deal:7#2`, …. */
+function dealLots(ledger: Ledger, dealId: number): Lot[] {
+  const key = `deal:${dealId}`;
+  return ledger.lots.filter((lot) => lot.key === key || lot.key.startsWith(`${key}#`));
+}
+
+function activeDealLot(ledger: Ledger, dealId: number): Lot | undefined {
+  return dealLots(ledger, dealId).find((lot) => !lot.reversed);
+}
+
+function nextDealLotKey(ledger: Ledger, dealId: number): string {
+  const key = `deal:${dealId}`;
+  const retired = ledger.retiredKeys.filter((k) => k === key || k.startsWith(`${key}#`)).length;
+  const wins = dealLots(ledger, dealId).length + retired;
+  return wins === 0 ? `deal:${dealId}` : `deal:${dealId}#${wins + 1}`;
 }
 
 function earliest(...instants: (number | null)[]): number | null {

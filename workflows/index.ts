@@ -2,5 +2,6 @@
 export { birthday } from './birthday';
 export { bonus } from './bonus';
 export { cashback } from './cashback';
+export { deal } from './deal';
 export { purchases } from './purchases';
 export { referral } from './referral';

@@ -19,7 +19,11 @@ export function cashbackAmountFor(dealAmountMinor: MinorUnits, cumulativeSpendMi
 }
 
 /** When a lot accrued at `accruedAt` becomes spendable and when it expires, in the programme's time zone. */
-export function lotTimes(accruedAt: number, rules: CashbackRules, timeZone: string): { availableAt: number; expiresAt: number } {
+export function lotTimes(
+  accruedAt: number,
+  rules: Pick<CashbackRules, 'pendingDays' | 'lotExpiryDays'>,
+  timeZone: string,
+): { availableAt: number; expiresAt: number } {
   const availableAt = addLocalDays(accruedAt, rules.pendingDays, timeZone);
   return { availableAt, expiresAt: lotExpiry(availableAt, rules.lotExpiryDays, timeZone) };
 }

@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { type Bitrix24Client, contacts, createWebhookClient, setupPortal } from '../../src/bitrix24';
+import { loadProgramme } from '../../src/config/load-programme';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox';
+import { contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
+import { cashbackQuery } from '../../workflows/cashback';
+import { crmEventSignal, type CrmEventNotice } from '../../workflows/crm-event';
+import { deal, dealStatusQuery } from '../../workflows/deal';
+import { purchasesQuery } from '../../workflows/purchases';
+import { recordHistory } from '../helpers/histories';
+import { connectToDevServer, eventually, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+
+// Pipeline 0 (Sales) earns cashback (≤ 50 000 → 5 %, above → 7 %) and counts purchases in the example programme.
+const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
+
+describe('deal workflow: won and reversed deals reach the customers once (dev server)', () => {
+  let env: TestWorkflowEnvironment;
+  let sandbox: SandboxHandle;
+  let bitrix: Bitrix24Client;
+  let worker: RunningWorker;
+  const taskQueue = uniqueTaskQueue('deal');
+  const portal = taskQueue;
+
+  beforeAll(async () => {
+    [env, sandbox] = await Promise.all([connectToDevServer(), startSandbox({ limits: false })]);
+    bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
+    await setupPortal(bitrix, { log: () => undefined });
+    worker = await startWorker(env.nativeConnection, {
+      taskQueue,
+      activities: createActivities({ bitrix, temporal: env.client, programme, taskQueue }),
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await Promise.all([env?.teardown(), sandbox?.stop()]);
+  });
+
+  /** What the bridge does for every Bitrix24 event: signal-with-start on the deal's deterministic id. */
+  const deliver = (dealId: number, notice: Omit<CrmEventNotice, 'entityId' | 'source'>) =>
+    env.client.workflow.signalWithStart(deal, {
+      workflowId: dealWorkflowId(portal, dealId),
+      taskQueue,
+      args: [{ portal, dealId }],
+      signal: crmEventSignal,
+      signalArgs: [{ ...notice, entityId: dealId, source: 'webhook' }],
+    });
+
+  it('events delivered three times and out of order credit once, and a lost deal gives everything back', async () => {
+    const [payer, traveller] = sandbox.portal.contacts.ids();
+    const dealId = sandbox.portal.deals.add({ TITLE: 'Two travellers', CATEGORY_ID: 0, STAGE_ID: 'NEW' });
+    sandbox.portal.deals.setContacts(dealId, [{ CONTACT_ID: payer!, IS_PRIMARY: 'Y' }, { CONTACT_ID: traveller! }]);
+    sandbox.portal.deals.setProductRows(dealId, [{ PRODUCT_ID: 1, PRICE: '60000.00', QUANTITY: 1 }]);
+    sandbox.portal.deals.setStage(dealId, 'WON');
+
+    const ts = Math.floor(Date.now() / 1000);
+    for (const notice of [
+      { event: 'ONCRMDEALUPDATE', ts: ts + 2 },
+      { event: 'ONCRMDEALADD', ts },
+      { event: 'ONCRMDEALUPDATE', ts: ts + 1 },
+    ] as const) {
+      for (let copy = 0; copy < 3; copy++) await deliver(dealId, notice);
+    }
+
+    const cashbackOf = (contactId: number) => env.client.workflow.getHandle(contactWorkflowId(portal, 'cashback', contactId));
+    const purchasesOf = (contactId: number) => env.client.workflow.getHandle(contactWorkflowId(portal, 'purchases', contactId));
+    await eventually(async () => (await purchasesOf(traveller!).query(purchasesQuery).catch(() => null))?.count === 1);
+    await eventually(async () => (await cashbackOf(payer!).query(cashbackQuery).catch(() => null))?.balances.net === 4_200_00);
+    expect((await purchasesOf(payer!).query(purchasesQuery)).count).toBe(1);
+    await eventually(async () => (await bitrix.run(contacts.get(payer!))).loyalty.cashbackBalanceMinor === 4_200_00);
+
+    // The manager moves the deal to LOSE: the cashback is clawed back and the trips uncounted, once.
+    sandbox.portal.deals.setStage(dealId, 'LOSE');
+    for (let copy = 0; copy < 3; copy++) await deliver(dealId, { event: 'ONCRMDEALUPDATE', ts: ts + 10 });
+    await eventually(async () => (await cashbackOf(payer!).query(cashbackQuery)).balances.net === 0);
+    await eventually(async () => (await purchasesOf(traveller!).query(purchasesQuery)).count === 0);
+
+    const account = await cashbackOf(payer!).query(cashbackQuery);
+    expect(account.history.map((e) => [e.kind, e.amount])).toEqual([
+      ['accrual', 4_200_00],
+      ['clawback', 4_200_00],
+    ]);
+    const dealHandle = env.client.workflow.getHandle(dealWorkflowId(portal, dealId));
+    const dispatched = (await dealHandle.query(dealStatusQuery)).history.filter((h) => h.event !== 'no-change').map((h) => h.event);
+    expect(dispatched).toEqual(['won-dispatched', 'reversal-dispatched']);
+    await eventually(async () => (await bitrix.run(contacts.get(payer!))).loyalty.cashbackBalanceMinor === 0);
+
+    // Won again later: a new lot, not a duplicate of the reversed one.
+    sandbox.portal.deals.setStage(dealId, 'WON');
+    await deliver(dealId, { event: 'ONCRMDEALUPDATE', ts: ts + 20 });
+    await eventually(async () => (await cashbackOf(payer!).query(cashbackQuery)).balances.net === 4_200_00);
+    expect((await cashbackOf(payer!).query(cashbackQuery)).lots.map((l) => l.key)).toEqual([`deal:${dealId}`, `deal:${dealId}#2`]);
+    await recordHistory(dealHandle, 'deal-won-lost-won');
+  });
+});

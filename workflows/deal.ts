@@ -1,0 +1,121 @@
+import * as wf from '@temporalio/workflow';
+import type { CustomerWorkflowActivities } from '../activities/customer-workflows';
+import type { DealActivities, DealFacts } from '../activities/deal';
+import { crmEventSignal, type CrmEventNotice } from './crm-event';
+
+export interface DealInput {
+  portal: string;
+  dealId: number;
+  /** Carried across continue-as-new. */
+  carried?: DealMemory;
+}
+
+/** What the customers were told about this deal, so a win is announced once and a reversal only after a win. */
+export interface DealMemory {
+  won: { contactIds: number[]; primaryContactId: number | null; wonAt: number } | null;
+  history: DealHistoryEntry[];
+}
+
+export interface DealHistoryEntry {
+  at: number;
+  event: 'won-dispatched' | 'reversal-dispatched' | 'deleted' | 'no-change';
+  stageId: string | null;
+  reason: string;
+}
+
+export const dealStatusQuery = wf.defineQuery<DealMemory>('dealStatus');
+
+/** Bitrix24 sends several update events per user action: gather them before reading the deal once. */
+const COALESCE_WINDOW = '2 seconds';
+/** A deal that was never won has nothing to undo: its workflow ends after this long without events. */
+const IDLE_LIFETIME = '7 days';
+const HISTORY_KEPT = 50;
+
+const crm = wf.proxyActivities<DealActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+});
+const customers = wf.proxyActivities<CustomerWorkflowActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/**
+ * One workflow per deal, woken by CRM event notices (which carry only the id): re-reads the deal and
+ * tells the customers' workflows when it becomes won, or stops being won. Duplicate and reordered notices
+ * are harmless because every run acts on the deal's current state, and customers de-duplicate by deal id.
+ */
+export async function deal(input: DealInput): Promise<DealMemory> {
+  const memory: DealMemory = input.carried ?? { won: null, history: [] };
+  const notices: CrmEventNotice[] = [];
+  wf.setHandler(crmEventSignal, (notice) => void notices.push(notice));
+  wf.setHandler(dealStatusQuery, () => memory);
+
+  const record = (event: DealHistoryEntry['event'], stageId: string | null, reason: string): void => {
+    memory.history.push({ at: Date.now(), event, stageId, reason });
+    if (memory.history.length > HISTORY_KEPT) memory.history.shift();
+  };
+
+  for (;;) {
+    const wake = (): boolean => notices.length > 0 || wf.workflowInfo().continueAsNewSuggested;
+    // A won deal's workflow stays to notice a later reversal; any other deal may end when idle.
+    if (memory.won !== null) await wf.condition(wake);
+    else if (!(await wf.condition(wake, IDLE_LIFETIME))) return memory;
+    if (notices.length > 0) {
+      await wf.sleep(COALESCE_WINDOW);
+      notices.splice(0);
+      const facts = await crm.readDealFacts({ portal: input.portal, dealId: input.dealId });
+      if (facts === null) {
+        await reverse(memory, input, 'deal deleted in the CRM');
+        record('deleted', null, 'deal deleted in the CRM');
+        if (memory.won === null) return memory;
+        continue;
+      }
+      await follow(memory, input, facts, record);
+    }
+    if (wf.workflowInfo().continueAsNewSuggested && notices.length === 0) {
+      await wf.condition(wf.allHandlersFinished);
+      await wf.continueAsNew<typeof deal>({ ...input, carried: memory });
+    }
+  }
+}
+
+async function follow(
+  memory: DealMemory,
+  input: DealInput,
+  facts: DealFacts,
+  record: (event: DealHistoryEntry['event'], stageId: string | null, reason: string) => void,
+): Promise<void> {
+  if (facts.semantic === 'S' && memory.won === null) {
+    const wonAt = Date.now();
+    await customers.dispatchDealWon({
+      portal: input.portal,
+      dealId: input.dealId,
+      pipelineId: facts.pipelineId,
+      amountMinor: facts.amountMinor,
+      wonAt,
+      contactIds: facts.contactIds,
+      primaryContactId: facts.primaryContactId,
+    });
+    memory.won = { contactIds: facts.contactIds, primaryContactId: facts.primaryContactId, wonAt };
+    record('won-dispatched', facts.stageId, `deal won in stage ${facts.stageId}`);
+  } else if (facts.semantic !== 'S' && memory.won !== null) {
+    await reverse(memory, input, `deal left the won stage for ${facts.stageId}`);
+    record('reversal-dispatched', facts.stageId, `deal left the won stage for ${facts.stageId}`);
+  } else {
+    record('no-change', facts.stageId, facts.semantic === 'S' ? 'still won' : 'not won');
+  }
+}
+
+async function reverse(memory: DealMemory, input: DealInput, reason: string): Promise<void> {
+  if (memory.won === null) return;
+  await customers.dispatchDealReversed({
+    portal: input.portal,
+    dealId: input.dealId,
+    at: Date.now(),
+    contactIds: memory.won.contactIds,
+    primaryContactId: memory.won.primaryContactId,
+    reason,
+  });
+  memory.won = null;
+}
