@@ -4,11 +4,13 @@ import { rulesCommand } from './rules';
 import { sandboxCommand } from './sandbox';
 import { setupCommand } from './setup';
 import { startCommand } from './start';
+import { workerCommand } from './worker';
 
 const program = new Command('loyalty')
   .description('Loyalty engine for Bitrix24 CRM on Temporal')
   .showHelpAfterError()
   .addCommand(startCommand())
+  .addCommand(workerCommand())
   .addCommand(setupCommand())
   .addCommand(rulesCommand())
   .addCommand(sandboxCommand());

@@ -1,15 +1,13 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWebhookClient, setupPortal } from '../bitrix24';
 import { loadProgramme } from '../config/load-programme';
 import { startSandbox, type SandboxHandle } from '../sandbox';
 import { startDevServer, type RunningDevServer } from '../temporal/dev-server';
 import { LOYALTY_TASK_QUEUE } from '../temporal/task-queues';
 import { resolveDevServer } from '../temporal/tools';
-import { createLoyaltyWorker, runWorker } from '../worker/create-worker';
+import { startLoyaltyWorker } from '../worker/loyalty-worker';
 import { waitForShutdownSignal } from './shutdown-signal';
 
 interface StartOptions {
@@ -52,22 +50,17 @@ async function runEngine(options: StartOptions): Promise<void> {
     const bitrix = createWebhookClient({ webhookUrl });
     await setupPortal(bitrix, { log: () => undefined });
 
-    const connection = await NativeConnection.connect({ address: temporal.address });
-    stops.push(() => connection.close());
-    const clientConnection = await Connection.connect({ address: temporal.address });
-    stops.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: options.namespace });
-    const worker = await createLoyaltyWorker({
-      connection,
+    const worker = await startLoyaltyWorker({
+      temporalAddress: temporal.address,
       namespace: options.namespace,
       taskQueue: LOYALTY_TASK_QUEUE,
-      activities: createActivities({ bitrix, temporal: client, programme, taskQueue: LOYALTY_TASK_QUEUE }),
+      bitrix,
+      programme,
     });
-    const running = runWorker(worker);
-    stops.push(() => running.stop());
+    stops.push(() => worker.stop());
     console.log(`Worker polling task queue "${LOYALTY_TASK_QUEUE}" in namespace "${options.namespace}"`);
     console.log('Engine running. Press Ctrl-C to stop.');
-    await Promise.race([waitForShutdownSignal(), running.done]);
+    await Promise.race([waitForShutdownSignal(), worker.running.done]);
   } finally {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
     console.log('Engine stopped.');
