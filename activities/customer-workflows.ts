@@ -1,4 +1,5 @@
-import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
 import { cashbackAmountFor } from '../src/domain/cashback-rules';
 import { formatAmount } from '../src/domain/money';
@@ -75,7 +76,13 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
     async creditCashback({ portal, contactId, ...credit }) {
       const start = new WithStartWorkflowOperation(cashback, { ...cashbackStart(portal, contactId), workflowIdConflictPolicy: 'USE_EXISTING' });
       // The update id makes a retried activity return the first outcome; the ledger key covers later runs.
-      return client.workflow.executeUpdateWithStart(creditUpdate, { args: [credit], updateId: credit.key, startWorkflowOperation: start });
+      try {
+        return await client.workflow.executeUpdateWithStart(creditUpdate, { args: [credit], updateId: credit.key, startWorkflowOperation: start });
+      } catch (error) {
+        // The account refused the credit (validation): retrying cannot change that answer.
+        if (error instanceof WorkflowUpdateFailedError) throw ApplicationFailure.nonRetryable(error.cause?.message ?? error.message, 'CreditRefused');
+        throw error;
+      }
     },
 
     async dispatchDealWon(won) {

@@ -27,7 +27,8 @@ export function createDealActivities(bitrix: Bitrix24Client): DealActivities {
       try {
         snapshot = await readDealSnapshot(bitrix, dealId);
       } catch (error) {
-        if (error instanceof NotFoundError) return null;
+        // Only the deal itself missing means deleted; a not-found from its rows or stages is a real failure.
+        if (error instanceof NotFoundError && error.method === 'crm.deal.get') return null;
         throw toApplicationFailure(error);
       }
       const { deal } = snapshot;

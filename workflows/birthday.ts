@@ -1,6 +1,7 @@
 import * as wf from '@temporalio/workflow';
 import type { BirthdayActivities } from '../activities/birthday';
-import { birthdayWindow, type BirthdayWindow, type Feb29Policy } from '../src/domain/calendar';
+import { birthdayWindow, CalendarError, type BirthdayWindow, type Feb29Policy } from '../src/domain/calendar';
+import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
 
 export interface BirthdayPolicy {
   timeZone: string;
@@ -49,7 +50,18 @@ const crm = wf.proxyActivities<BirthdayActivities>({
  * until it closes, switches it off, and loops to the next year. A changed birthdate recomputes the timers.
  */
 export async function birthday(input: BirthdayInput): Promise<void> {
-  let birthdate = input.birthdate;
+  const usable = (candidate: string | null): string | null => {
+    if (candidate === null) return null;
+    try {
+      birthdayWindow({ birthdate: candidate, ...input.policy }, Date.now());
+      return candidate;
+    } catch (error) {
+      if (!(error instanceof CalendarError)) throw error;
+      wf.log.warn('birthdate ignored: not a valid date', { problem: error.message });
+      return null;
+    }
+  };
+  let birthdate = usable(input.birthdate);
   let projectedActive = input.carried?.projectedActive ?? null;
   let changed = false;
   const history: BirthdayHistoryEntry[] = input.carried?.history ?? [];
@@ -58,31 +70,37 @@ export async function birthday(input: BirthdayInput): Promise<void> {
     birthdate === null ? null : birthdayWindow({ birthdate, ...input.policy }, now());
 
   wf.setHandler(birthdateChangedSignal, (next) => {
-    if (next === birthdate) return;
-    birthdate = next;
+    const valid = usable(next);
+    if (valid === birthdate) return;
+    birthdate = valid;
     changed = true;
   });
   wf.setHandler(birthdayStatusQuery, () => ({ birthdate, active: projectedActive === true, window: currentWindow(), history }));
 
-  async function project(active: boolean, reason: string): Promise<void> {
-    if (projectedActive === active) return;
-    await crm.projectBirthdayWindow({ portal: input.portal, contactId: input.contactId, active });
+  /** Returns false when the CRM refused the write; the loop then tries again later. */
+  async function project(active: boolean, reason: string): Promise<boolean> {
+    if (projectedActive === active) return true;
+    const written = await projectSafely(() => crm.projectBirthdayWindow({ portal: input.portal, contactId: input.contactId, active }));
+    if (!written) return false;
     projectedActive = active;
     history.push({ at: now(), active, reason });
+    return true;
   }
 
   for (;;) {
     changed = false;
     const window = currentWindow();
     if (window === null) {
-      await project(false, 'no birthdate on the contact');
-      await wf.condition(() => changed);
+      if (await project(false, 'no birthdate on the contact')) await wf.condition(() => changed);
+      else await wf.condition(() => changed, PROJECTION_RETRY_MS);
       continue;
     }
     const inside = window.start <= now();
-    await project(inside, inside ? `birthday window ${window.birthday} open` : `birthday window ${window.birthday} closed`);
-    const wakeAt = inside ? window.end : window.start;
-    const summary = inside ? `birthday window closes (${window.birthday})` : `birthday window opens (${window.birthday})`;
+    const written = await project(inside, inside ? 'birthday window open' : 'birthday window closed');
+    const boundary = inside ? window.end : window.start;
+    const wakeAt = written ? boundary : Math.min(boundary, now() + PROJECTION_RETRY_MS);
+    // Timer summaries are visible to ops: no birthdate in them.
+    const summary = inside ? 'birthday window closes' : 'birthday window opens';
     await wf.condition(() => changed, Math.max(wakeAt - now(), 1), { summary });
 
     // A year is a few dozen history events; continue-as-new keeps decades bounded.

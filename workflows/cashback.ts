@@ -7,7 +7,9 @@ import {
   compact,
   emptyLedger,
   expireDue,
+  hasProcessed,
   InsufficientBalanceError,
+  InvalidLedgerRequestError,
   type Balances,
   type ClawbackPolicy,
   type Ledger,
@@ -20,6 +22,7 @@ import {
 import { lotExpiry, nextCalendarReset } from '../src/domain/calendar';
 import { lotTimes } from '../src/domain/cashback-rules';
 import type { CashbackRules } from '../src/domain/programme';
+import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
 
 const DAY_MS = 86_400_000;
 
@@ -77,6 +80,12 @@ export interface CreditOutcome {
   balances: Balances;
 }
 
+export interface RedemptionOutcome {
+  /** False when this key had been redeemed before: nothing was debited again. */
+  applied: boolean;
+  balances: Balances;
+}
+
 export interface CashbackView {
   balances: Balances;
   lots: Lot[];
@@ -85,7 +94,7 @@ export interface CashbackView {
 
 export const dealWonSignal = wf.defineSignal<[DealWon]>('dealWon');
 export const dealReversedSignal = wf.defineSignal<[DealReversed]>('dealReversed');
-export const redeemUpdate = wf.defineUpdate<Balances, [Redemption]>('redeem');
+export const redeemUpdate = wf.defineUpdate<RedemptionOutcome, [Redemption]>('redeem');
 export const creditUpdate = wf.defineUpdate<CreditOutcome, [ManualCredit]>('credit');
 export const cashbackQuery = wf.defineQuery<CashbackView>('cashback');
 
@@ -115,6 +124,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
   let ledger = input.ledger ?? emptyLedger();
   const inbox: Command[] = [];
   let projected: number | null = null;
+  let projectionRetryAt: number | null = null;
   const now = (): number => Date.now();
 
   wf.setHandler(dealWonSignal, (won) => void inbox.push({ kind: 'won', won }));
@@ -122,78 +132,82 @@ export async function cashback(input: CashbackInput): Promise<void> {
   wf.setHandler(cashbackQuery, () => ({ balances: balances(ledger, now()), lots: ledger.lots, history: ledger.entries }));
   wf.setHandler(
     redeemUpdate,
-    async (redemption) => {
-      ledger = spend(ledger, { key: redemption.key, amount: redemption.amountMinor, at: now(), reason: redemption.reason }).ledger;
-      await project();
-      return balances(ledger, now());
+    (redemption) => {
+      const outcome = asFailure(() =>
+        spend(ledger, { key: redemptionKey(redemption.key), amount: redemption.amountMinor, at: now(), reason: redemption.reason }),
+      );
+      ledger = outcome.ledger;
+      return { applied: outcome.status === 'applied', balances: balances(ledger, now()) };
     },
     {
       validator: (redemption) => {
-        if (!Number.isSafeInteger(redemption.amountMinor) || redemption.amountMinor <= 0) {
-          throw new Error(`redemption amount must be a positive integer of minor units, got ${redemption.amountMinor}`);
-        }
+        requireText(redemption.key, 'redemption key');
+        requireText(redemption.reason, 'redemption reason');
+        requirePositiveMinor(redemption.amountMinor, 'redemption amount');
+        // A repeated request is answered, not refused, even when the balance no longer covers it.
+        if (hasProcessed(ledger, redemptionKey(redemption.key))) return;
         const available = balances(ledger, now()).available;
         if (redemption.amountMinor > available) throw new InsufficientBalanceError(redemption.amountMinor, available);
       },
     },
   );
-
   wf.setHandler(
     creditUpdate,
-    async (credit) => {
-      const outcome = accrue(ledger, {
-        kind: 'manual-credit',
-        key: credit.key,
-        amount: credit.amountMinor,
-        at: now(),
-        expiresAt: lotExpiry(now(), input.policy.expiryDays, input.policy.timeZone),
-        reason: credit.reason,
-        author: credit.author,
-      });
+    (credit) => {
+      const outcome = asFailure(() =>
+        accrue(ledger, {
+          kind: 'manual-credit',
+          key: credit.key,
+          amount: credit.amountMinor,
+          at: now(),
+          expiresAt: lotExpiry(now(), input.policy.expiryDays, input.policy.timeZone),
+          reason: credit.reason,
+          author: credit.author,
+        }),
+      );
       ledger = outcome.ledger;
-      await project();
       return { credited: outcome.status === 'applied', balances: balances(ledger, now()) };
     },
     {
       validator: (credit) => {
-        if (!Number.isSafeInteger(credit.amountMinor) || credit.amountMinor <= 0) {
-          throw new Error(`credit amount must be a positive integer of minor units, got ${credit.amountMinor}`);
-        }
-        if (credit.key.trim() === '' || credit.reason.trim() === '' || credit.author.trim() === '') {
-          throw new Error('credit needs a key, a reason and an author');
-        }
+        requireText(credit.key, 'credit key');
+        requireText(credit.reason, 'credit reason');
+        requireText(credit.author, 'credit author');
+        requirePositiveMinor(credit.amountMinor, 'credit amount');
       },
     },
   );
 
+  /** The CRM mirrors the net balance; one writer (the main loop), so an older value never lands last. */
   async function project(): Promise<void> {
     const balanceMinor = balances(ledger, now()).net;
     if (balanceMinor === projected) return;
-    await crm.projectCashbackBalance({ portal: input.portal, contactId: input.contactId, balanceMinor });
-    projected = balanceMinor;
+    const written = await projectSafely(() => crm.projectCashbackBalance({ portal: input.portal, contactId: input.contactId, balanceMinor }));
+    projected = written ? balanceMinor : projected;
+    projectionRetryAt = written ? null : now() + PROJECTION_RETRY_MS;
   }
 
   function apply(command: Command): void {
-    if (command.kind === 'won') {
-      const { won } = command;
-      if (won.cashbackMinor <= 0) return;
-      const { timeZone, pendingDays, expiryDays } = input.policy;
-      const { availableAt, expiresAt } = lotTimes(won.wonAt, { pendingDays, lotExpiryDays: expiryDays }, timeZone);
-      if (activeDealLot(ledger, won.dealId)) return;
-      ledger = accrue(ledger, {
-        key: nextDealLotKey(ledger, won.dealId),
-        amount: won.cashbackMinor,
-        at: won.wonAt,
-        availableAt,
-        expiresAt,
-        reason: won.reason,
-      }).ledger;
-    } else {
-      const { reversed } = command;
-      const lot = activeDealLot(ledger, reversed.dealId);
-      if (!lot) return;
-      ledger = clawBack(ledger, { key: lot.key, at: reversed.at, reason: reversed.reason, policy: input.policy.clawback }).ledger;
+    try {
+      if (command.kind === 'won') applyWon(command.won);
+      else applyReversed(command.reversed);
+    } catch (error) {
+      // A malformed message must not wedge the account: it is logged and dropped, the ledger unchanged.
+      if (!(error instanceof InvalidLedgerRequestError)) throw error;
+      wf.log.warn('cashback message rejected', { kind: command.kind, problem: error.message });
     }
+  }
+
+  function applyWon(won: DealWon): void {
+    if (won.cashbackMinor === 0 || activeDealLot(ledger, won.dealId)) return;
+    const { timeZone, pendingDays, expiryDays } = input.policy;
+    const { availableAt, expiresAt } = lotTimes(won.wonAt, { pendingDays, lotExpiryDays: expiryDays }, timeZone);
+    ledger = accrue(ledger, { key: nextDealLotKey(ledger, won.dealId), amount: won.cashbackMinor, at: won.wonAt, availableAt, expiresAt, reason: won.reason }).ledger;
+  }
+
+  function applyReversed(reversed: DealReversed): void {
+    const lot = activeDealLot(ledger, reversed.dealId);
+    if (lot) ledger = clawBack(ledger, { key: lot.key, at: reversed.at, reason: reversed.reason, policy: input.policy.clawback }).ledger;
   }
 
   function nextResetAfter(instant: number): number | null {
@@ -202,9 +216,10 @@ export async function cashback(input: CashbackInput): Promise<void> {
   }
 
   let resetAt = nextResetAfter(now());
-  const wakeUp = (): boolean => inbox.length > 0 || wf.workflowInfo().continueAsNewSuggested;
+  const needsProjection = (): boolean => projectionRetryAt === null && balances(ledger, now()).net !== projected;
+  const wakeUp = (): boolean => inbox.length > 0 || needsProjection() || wf.workflowInfo().continueAsNewSuggested;
   for (;;) {
-    const deadline = earliest(nextDeadline(ledger, now()), resetAt);
+    const deadline = earliest(nextDeadline(ledger, now()), resetAt, projectionRetryAt);
     if (deadline === null) await wf.condition(wakeUp);
     else await wf.condition(wakeUp, Math.max(deadline - now(), 1));
 
@@ -214,13 +229,39 @@ export async function cashback(input: CashbackInput): Promise<void> {
       ledger = resetAll(ledger, resetAt, 'calendar reset: unused cashback expires at the end of the year').ledger;
       resetAt = nextResetAfter(now());
     }
-    await project();
+    if (projectionRetryAt !== null && now() >= projectionRetryAt) projectionRetryAt = null;
+    if (projectionRetryAt === null) await project();
 
     if (wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);
       if (inbox.length > 0) continue;
       await wf.continueAsNew<typeof cashback>({ ...input, ledger: compact(ledger, now(), input.policy.retentionDays * DAY_MS) });
     }
+  }
+}
+
+/** Redemptions get their own key space, so a caller's key can never collide with an accrual's. */
+function redemptionKey(key: string): string {
+  return `redeem:${key}`;
+}
+
+function requireText(value: string, what: string): void {
+  if (typeof value !== 'string' || value.trim() === '') throw new Error(`${what} must not be empty`);
+}
+
+function requirePositiveMinor(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${what} must be a positive integer of minor units, got ${value}`);
+}
+
+/** Domain refusals inside an update handler become failures of that update, never of the workflow task. */
+function asFailure<T>(operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    if (error instanceof InvalidLedgerRequestError || error instanceof InsufficientBalanceError) {
+      throw wf.ApplicationFailure.nonRetryable(error.message, error.name);
+    }
+    throw error;
   }
 }
 

@@ -31,12 +31,13 @@ const COALESCE_WINDOW = '2 seconds';
 const IDLE_LIFETIME = '7 days';
 const HISTORY_KEPT = 50;
 
+// Short attempts: a worker that dies mid-call is noticed by this timeout, and the next attempt re-reads.
 const crm = wf.proxyActivities<DealActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
 });
 const customers = wf.proxyActivities<CustomerWorkflowActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 

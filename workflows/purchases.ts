@@ -10,6 +10,7 @@ import {
   type PurchaseDecision,
 } from '../src/domain/purchase-count';
 import type { BasisPoints, PipelineId, Programme } from '../src/domain/programme';
+import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
 
 /**
  * The cumulative purchase discount has its own small workflow per contact rather than living inside the
@@ -55,6 +56,7 @@ export async function purchases(input: PurchasesInput): Promise<void> {
   const history: PurchaseDecision[] = input.carried?.history ?? [];
   const inbox: ((state: PurchaseCountState) => { state: PurchaseCountState; decision: PurchaseDecision })[] = [];
   let projected: number | null = null;
+  let projectionRetryAt: number | null = null;
 
   wf.setHandler(purchaseWonSignal, (won) =>
     void inbox.push((state) => countPurchase(state, { dealId: String(won.dealId), pipelineId: won.pipelineId, wonAt: won.wonAt }, programme)),
@@ -63,8 +65,10 @@ export async function purchases(input: PurchasesInput): Promise<void> {
   wf.setHandler(programmeChangedSignal, (next) => void (programme = next));
   wf.setHandler(purchasesQuery, () => ({ count: purchaseCount(counts), percent: purchaseCountPercent(counts, programme), history }));
 
+  const wake = (): boolean => inbox.length > 0 || wf.workflowInfo().continueAsNewSuggested;
   for (;;) {
-    await wf.condition(() => inbox.length > 0 || wf.workflowInfo().continueAsNewSuggested);
+    if (projectionRetryAt === null) await wf.condition(wake);
+    else await wf.condition(wake, Math.max(projectionRetryAt - Date.now(), 1));
     while (inbox.length > 0) {
       const { state, decision } = inbox.shift()!(counts);
       counts = state;
@@ -72,8 +76,9 @@ export async function purchases(input: PurchasesInput): Promise<void> {
     }
     const count = purchaseCount(counts);
     if (count !== projected) {
-      await crm.projectPurchaseCount({ portal: input.portal, contactId: input.contactId, purchaseCount: count });
-      projected = count;
+      const written = await projectSafely(() => crm.projectPurchaseCount({ portal: input.portal, contactId: input.contactId, purchaseCount: count }));
+      projected = written ? count : projected;
+      projectionRetryAt = written ? null : Date.now() + PROJECTION_RETRY_MS;
     }
     if (wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);

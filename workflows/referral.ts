@@ -1,5 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import type { ReferralActivities } from '../activities/referral';
+import { projectSafely } from './crm-projection';
 
 export interface ReferralThreshold {
   referrals: number;
@@ -39,6 +40,8 @@ export interface ReferredDealWon {
 export const referredDealWonSignal = wf.defineSignal<[ReferredDealWon]>('referredDealWon');
 export const referrerDeletedSignal = wf.defineSignal('referrerDeleted');
 export const referralStatusQuery = wf.defineQuery<ReferralState>('referralStatus');
+
+const HISTORY_KEPT = 200;
 
 const activities = wf.proxyActivities<ReferralActivities>({
   startToCloseTimeout: '30 seconds',
@@ -87,7 +90,7 @@ export async function referral(input: ReferralInput): Promise<ReferralState> {
     if (state.closed) return state;
     if (wf.workflowInfo().continueAsNewSuggested && pending.length === 0) {
       await wf.condition(wf.allHandlersFinished);
-      await wf.continueAsNew<typeof referral>({ ...input, state });
+      await wf.continueAsNew<typeof referral>({ ...input, state: { ...state, history: state.history.slice(-HISTORY_KEPT) } });
     }
   }
 }
@@ -96,6 +99,8 @@ async function projectIfChanged(input: ReferralInput, state: ReferralState): Pro
   const current = { qualifiedReferrals: state.qualifiedContactIds.length, discountPercent: state.discountPercent };
   const last = state.projected;
   if (last?.qualifiedReferrals === current.qualifiedReferrals && last.discountPercent === current.discountPercent) return;
-  await activities.projectReferrerStatus({ portal: input.portal, referrerContactId: input.referrerContactId, ...current });
-  state.projected = current;
+  const written = await projectSafely(() =>
+    activities.projectReferrerStatus({ portal: input.portal, referrerContactId: input.referrerContactId, ...current }),
+  );
+  if (written) state.projected = current;
 }

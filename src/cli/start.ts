@@ -29,7 +29,7 @@ export function startCommand(): Command {
     .option('--dev-port <port>', 'embedded dev server gRPC port', parsePort, Number(process.env.LOYALTY_DEV_SERVER_PORT ?? 7233))
     .option('--dev-ui-port <port>', 'embedded dev server Web UI port', parsePort, Number(process.env.LOYALTY_DEV_UI_PORT ?? 8233))
     .option('--data-dir <dir>', 'where the embedded dev server keeps its database', process.env.LOYALTY_DATA_DIR ?? path.join('.tools', 'data'))
-    .option('--webhook-url <url>', 'a real portal incoming webhook instead of the sandbox', process.env.BITRIX24_WEBHOOK_URL)
+    .option('--webhook-url <url>', 'a real portal incoming webhook instead of the sandbox (default: $BITRIX24_WEBHOOK_URL)')
     .option('--rules <file>', 'the loyalty rules file', process.env.LOYALTY_RULES_FILE ?? 'loyalty.config.yaml')
     .action(runEngine);
 }
@@ -90,9 +90,10 @@ async function connectTemporal(options: StartOptions, stops: (() => Promise<void
 }
 
 async function portalWebhook(options: StartOptions, stops: (() => Promise<void>)[]): Promise<string> {
-  if (options.webhookUrl) {
-    console.log('Bitrix24: the portal of BITRIX24_WEBHOOK_URL');
-    return options.webhookUrl;
+  const webhookUrl = options.webhookUrl ?? process.env.BITRIX24_WEBHOOK_URL;
+  if (webhookUrl) {
+    console.log('Bitrix24: the portal of the configured incoming webhook');
+    return webhookUrl;
   }
   const sandbox: SandboxHandle = await startSandbox({ snapshotFile: path.resolve(options.dataDir, 'sandbox-portal.json') });
   stops.push(() => sandbox.stop());

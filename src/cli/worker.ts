@@ -22,20 +22,21 @@ export function workerCommand(): Command {
     .option('--temporal-address <host:port>', 'Temporal frontend', process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233')
     .option('--namespace <name>', 'Temporal namespace', process.env.TEMPORAL_NAMESPACE ?? 'default')
     .option('--task-queue <name>', 'task queue of the loyalty workflows', process.env.LOYALTY_TASK_QUEUE ?? LOYALTY_TASK_QUEUE)
-    .option('--webhook-url <url>', 'the portal incoming webhook', process.env.BITRIX24_WEBHOOK_URL)
+    .option('--webhook-url <url>', 'the portal incoming webhook (default: $BITRIX24_WEBHOOK_URL)')
     .option('--rules <file>', 'the loyalty rules file', process.env.LOYALTY_RULES_FILE ?? 'loyalty.config.yaml')
     .option('--workflow-bundle <file>', 'a prebuilt workflow bundle (otherwise bundled at start)', process.env.LOYALTY_WORKFLOW_BUNDLE)
     .action(runLoyaltyWorker);
 }
 
 async function runLoyaltyWorker(options: WorkerOptions): Promise<void> {
-  if (!options.webhookUrl) throw new Error('worker: --webhook-url (or BITRIX24_WEBHOOK_URL) is required');
+  const webhookUrl = options.webhookUrl ?? process.env.BITRIX24_WEBHOOK_URL;
+  if (!webhookUrl) throw new Error('worker: --webhook-url (or BITRIX24_WEBHOOK_URL) is required');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const worker = await startLoyaltyWorker({
     temporalAddress: options.temporalAddress,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    bitrix: createWebhookClient({ webhookUrl: options.webhookUrl }),
+    bitrix: createWebhookClient({ webhookUrl }),
     programme: loadProgramme(options.rules),
     ...(options.workflowBundle ? { workflowBundlePath: options.workflowBundle } : {}),
   });

@@ -303,9 +303,12 @@ export function expireDue(ledger: Ledger, at: number): { ledger: Ledger; entries
   return writeOff(ledger, (lot) => lot.expiresAt, (lot) => lot.expiresAt <= at, 'expiry', (lot) => `lot ${lot.key} expired`);
 }
 
-/** The calendar reset: everything left on every lot is written off. Debt is owed by the customer and stays. */
+/**
+ * The calendar reset at `at`: everything left on lots accrued before it is written off (a lot accrued after the
+ * reset instant, but processed late, belongs to the next period). Debt is owed by the customer and stays.
+ */
 export function resetAll(ledger: Ledger, at: number, reason: string): { ledger: Ledger; entries: LedgerEntry[] } {
-  return writeOff(ledger, () => at, () => true, 'reset', () => reason);
+  return writeOff(ledger, () => at, (lot) => lot.accruedAt < at, 'reset', () => reason);
 }
 
 /**

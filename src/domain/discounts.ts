@@ -4,7 +4,7 @@
  * reported with a status and a reason, so a manager can read why a deal got what it got.
  */
 import { groupDiscountAllowance, groupsOf } from './customer-groups';
-import { formatAmount, percentOf } from './money';
+import { divideRounded, formatAmount, percentOf } from './money';
 import {
   applicabilityOf,
   DISCOUNT_KINDS,
@@ -206,7 +206,7 @@ export function contactDiscounts(programme: Programme, deal: DealContext, facts:
     contactId: facts.contactId,
     lines,
     discountMinor,
-    discountPercent: facts.amountMinor === 0 ? 0 : Math.floor((discountMinor * 10_000) / facts.amountMinor),
+    discountPercent: facts.amountMinor === 0 ? 0 : Number(divideRounded(BigInt(discountMinor) * 10_000n, BigInt(facts.amountMinor), 'down')),
     cashbackRedeemedMinor: cashback.status === 'applied' ? cashback.amountMinor : 0,
     groupGranted: group?.groupId === undefined ? null : { groupId: group.groupId, amountMinor: group.amountMinor },
     statusLine: lines.map((l) => formatDiscountLine(l, programme)).join('; '),

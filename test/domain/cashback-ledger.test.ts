@@ -179,6 +179,14 @@ describe('cashback ledger behaviour', () => {
     expect(reset.ledger.debt).toBe(200);
   });
 
+  it('the reset leaves lots accrued after its instant, though processed late, to the next period', () => {
+    let ledger = credit(emptyLedger(), 'deal:old', 100, T0);
+    ledger = credit(ledger, 'deal:new', 200, T0 + 2 * DAY);
+    const reset = resetAll(ledger, T0 + DAY, 'year-end reset');
+    expect(reset.entries.map((e) => [e.key, e.amount])).toEqual([['reset:deal:old', 100]]);
+    expect(balances(reset.ledger, T0 + 2 * DAY).available).toBe(200);
+  });
+
   it('a deal won then lost gives back exactly what it gave (nothing spent)', () => {
     const won = credit(emptyLedger(), 'deal:7', 3_500_00, T0);
     const lost = clawBack(won, { key: 'deal:7', at: T0 + DAY, reason: 'deal 7 moved to LOSE', policy: 'debt' });

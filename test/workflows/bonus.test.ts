@@ -12,7 +12,7 @@ import { contactWorkflowId } from '../../src/temporal/workflow-ids';
 import { cashbackQuery } from '../../workflows/cashback';
 import type { BonusRequest } from '../../workflows/bonus';
 import { recordHistory } from '../helpers/histories';
-import { connectToDevServer, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+import { connectToDevServer, eventually, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
 
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
@@ -66,7 +66,7 @@ describe('admin bonus workflow (dev server)', () => {
     expect(account.history.map((e) => [e.kind, e.amount, e.author, e.reason])).toEqual([
       ['manual-credit', 500_00, 'user:12', 'apology bonus: delivery was two days late'],
     ]);
-    expect((await bitrix.run(contacts.get(contactId))).loyalty.cashbackBalanceMinor).toBe(500_00);
+    await eventually(async () => (await bitrix.run(contacts.get(contactId))).loyalty.cashbackBalanceMinor === 500_00);
     const comments = sandbox.portal.timeline.list('contact', contactId).filter((c) => String(c.COMMENT).includes('Apology bonus'));
     expect(comments).toHaveLength(1);
     expect(String(comments[0]!.COMMENT)).toContain('Reason: delivery was two days late');

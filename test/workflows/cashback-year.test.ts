@@ -43,7 +43,6 @@ describe('cashback workflow over months of workflow time (time-skipping server)'
       workflowId: `loyalty/test/cashback/contact-${contactId}`,
       args: [{ portal: 'test', contactId, policy }],
     });
-    const realStart = Date.now();
     // Start the story on the next 1 February (portal time) so every run sees the same calendar.
     await env.sleep(nextFebruaryFirstNoon(await env.currentTimeMs()) - (await env.currentTimeMs()));
     const day0 = await env.currentTimeMs();
@@ -54,7 +53,7 @@ describe('cashback workflow over months of workflow time (time-skipping server)'
     await handle.signal(dealWonSignal, { dealId: 2, cashbackMinor: 7_000_00, wonAt: day5, reason: 'cashback 7 % of deal 2' });
     // Redemption is an update: soonest-expiring lot first.
     const afterRedeem = await handle.executeUpdate(redeemUpdate, { args: [{ key: 'deal:9:redeem', amountMinor: 1_000_00, reason: 'paid part of deal 9' }] });
-    expect(afterRedeem.available).toBe(8_500_00);
+    expect(afterRedeem).toMatchObject({ applied: true, balances: { available: 8_500_00 } });
 
     await env.sleep(325 * DAY);
     const day330 = await env.currentTimeMs();
@@ -76,8 +75,6 @@ describe('cashback workflow over months of workflow time (time-skipping server)'
     // The CRM shows the balance the ledger holds.
     const contact = sandbox.portal.contacts.get(contactId) as Record<string, unknown>;
     expect(Number(contact[LOYALTY_FIELDS.contact.cashbackBalance])).toBe(0);
-    expect((await env.currentTimeMs()) - day0).toBeGreaterThanOrEqual(390 * DAY);
-    console.log(`[cashback-year] ${Math.round(((await env.currentTimeMs()) - day0) / DAY)} days of workflow time in ${Date.now() - realStart} ms`);
   });
 });
 

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { type PortalConfig } from './portal-registry';
+
+const portalsSchema = z
+  .array(
+    z.object({
+      key: z.string().min(1, 'must not be empty'),
+      memberId: z.string().min(1, 'must not be empty'),
+      applicationToken: z.string().min(8, 'must be at least 8 characters'),
+    }),
+  )
+  .min(1, 'must list at least one portal');
+
+/**
+ * The portals the bridge accepts, from `LOYALTY_PORTALS` (JSON array of {key, memberId, applicationToken}) or the
+ * JSON file named by `LOYALTY_PORTALS_FILE`. Errors name the variable and the entry, never a token's value.
+ */
+export function readBridgePortals(env: Readonly<Record<string, string | undefined>>): PortalConfig[] {
+  const inline = env.LOYALTY_PORTALS?.trim();
+  const file = env.LOYALTY_PORTALS_FILE?.trim();
+  if (inline && file) throw new Error('set LOYALTY_PORTALS or LOYALTY_PORTALS_FILE, not both');
+  if (!inline && !file) throw new Error('LOYALTY_PORTALS (JSON) or LOYALTY_PORTALS_FILE is required');
+  const source = inline ? 'LOYALTY_PORTALS' : `LOYALTY_PORTALS_FILE (${file})`;
+  let json: unknown;
+  try {
+    json = JSON.parse(inline ? inline : readFileSync(file!, 'utf8'));
+  } catch (error) {
+    throw new Error(`${source}: ${error instanceof SyntaxError ? 'is not valid JSON' : (error as Error).message}`);
+  }
+  const result = portalsSchema.safeParse(json, { reportInput: false });
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`);
+    throw new Error(`${source}${problems.join(`; ${source}`)}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,15 @@
+import { Client, Connection } from '@temporalio/client';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+}
+
+/**
+ * A client whose connection is opened on first use, so the bridge starts (and `/readyz` tells the truth)
+ * while Temporal is still down.
+ */
+export function lazyTemporalClient(target: TemporalTarget): { client: Client; close(): Promise<void> } {
+  const connection = Connection.lazy({ address: target.address });
+  return { client: new Client({ connection, namespace: target.namespace }), close: () => connection.close() };
+}
