@@ -1,11 +1,9 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createBirthdayActivities } from '../../activities/birthday';
-import { type Bitrix24Client, contacts, createWebhookClient, setupPortal } from '../../src/bitrix24';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox';
+import { contacts } from '../../src/bitrix24';
 import { birthday, birthdateChangedSignal, birthdayStatusQuery, type BirthdayPolicy } from '../../workflows/birthday';
-import { startTimeSkippingServer, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+import { startTestbed, type Testbed } from '../helpers/testbed';
 import { recordHistory } from '../helpers/histories';
 
 const HOUR = 3_600_000;
@@ -13,27 +11,17 @@ const DAY = 24 * HOUR;
 const policy: BirthdayPolicy = { timeZone: 'Europe/Moscow', daysBefore: 7, daysAfter: 7, feb29: 'mar1' };
 
 describe('birthday workflow (time-skipping server)', () => {
-  let env: TestWorkflowEnvironment;
-  let sandbox: SandboxHandle;
-  let bitrix: Bitrix24Client;
-  let worker: RunningWorker;
-  const taskQueue = uniqueTaskQueue('birthday');
-
+  let bed: Testbed;
   beforeAll(async () => {
-    [env, sandbox] = await Promise.all([startTimeSkippingServer(), startSandbox({ limits: false })]);
-    bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
-    await setupPortal(bitrix, { log: () => undefined });
-    worker = await startWorker(env.nativeConnection, { taskQueue, activities: createBirthdayActivities(bitrix), namespace: 'default' });
+    bed = await startTestbed({ label: 'birthday', server: 'time-skipping', activities: ({ bitrix }) => createBirthdayActivities(bitrix) });
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await Promise.all([env?.teardown(), sandbox?.stop()]);
-  });
+  afterAll(async () => bed?.stop());
 
-  const flagInCrm = async (contactId: number): Promise<boolean> => (await bitrix.run(contacts.get(contactId))).loyalty.birthdayWindow;
+  const flagInCrm = async (contactId: number): Promise<boolean> => (await bed.bitrix.run(contacts.get(contactId))).loyalty.birthdayWindow;
   const localMidnight = (date: DateTime): number => date.startOf('day').toMillis();
 
   it('turns the discount on 7 days before the birthday and off 7 days after, every year, and follows a changed birthdate', async () => {
+    const { env, sandbox, taskQueue } = bed;
     const contactId = sandbox.portal.contacts.ids()[0]!;
     const today = DateTime.fromMillis(await env.currentTimeMs(), { zone: policy.timeZone });
     const birthdayThisYear = today.plus({ days: 40 });

@@ -1,48 +1,38 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createCrmCommentActivities } from '../../activities/bonus';
 import { createCashbackActivities } from '../../activities/cashback';
 import { createCustomerWorkflowActivities } from '../../activities/customer-workflows';
 import { ConflictingBonusRequestError, grantBonus } from '../../src/admin/grant-bonus';
-import { type Bitrix24Client, contacts, createWebhookClient, setupPortal } from '../../src/bitrix24';
+import { contacts } from '../../src/bitrix24';
 import { loadProgramme } from '../../src/config/load-programme';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox';
 import { contactWorkflowId } from '../../src/temporal/workflow-ids';
 import { cashbackQuery } from '../../workflows/cashback';
 import type { BonusRequest } from '../../workflows/bonus';
 import { recordHistory } from '../helpers/histories';
-import { connectToDevServer, eventually, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+import { startTestbed, type Testbed } from '../helpers/testbed';
+import { eventually } from '../helpers/temporal';
 
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
 describe('admin bonus workflow (dev server)', () => {
-  let env: TestWorkflowEnvironment;
-  let sandbox: SandboxHandle;
-  let bitrix: Bitrix24Client;
-  let worker: RunningWorker;
-  const taskQueue = uniqueTaskQueue('bonus');
-  const portal = taskQueue;
-
+  let bed: Testbed;
   beforeAll(async () => {
-    [env, sandbox] = await Promise.all([connectToDevServer(), startSandbox({ limits: false })]);
-    bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
-    await setupPortal(bitrix, { log: () => undefined });
-    worker = await startWorker(env.nativeConnection, {
-      taskQueue,
-      activities: {
+    bed = await startTestbed({
+      label: 'bonus',
+      server: 'dev',
+      activities: ({ bitrix, env, taskQueue }) => ({
         ...createCashbackActivities(bitrix),
         ...createCrmCommentActivities(bitrix),
         ...createCustomerWorkflowActivities({ client: env.client, taskQueue, programme }),
-      },
+      }),
     });
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await Promise.all([env?.teardown(), sandbox?.stop()]);
-  });
+  afterAll(async () => bed?.stop());
 
   it('grants an apology bonus once when the same request arrives twice, and answers the same both times', async () => {
+    const { env, sandbox, bitrix, taskQueue } = bed;
+    const portal = taskQueue;
     const contactId = sandbox.portal.contacts.ids()[2]!;
     const request: BonusRequest = {
       portal,
@@ -74,6 +64,8 @@ describe('admin bonus workflow (dev server)', () => {
   });
 
   it('refuses a reused request id that describes a different bonus', async () => {
+    const { env, sandbox, taskQueue } = bed;
+    const portal = taskQueue;
     const contactId = sandbox.portal.contacts.ids()[3]!;
     const request: BonusRequest = {
       portal,

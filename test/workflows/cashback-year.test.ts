@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createCashbackActivities } from '../../activities/cashback';
-import { createWebhookClient, LOYALTY_FIELDS, setupPortal } from '../../src/bitrix24';
+import { LOYALTY_FIELDS } from '../../src/bitrix24';
 import { DateTime } from 'luxon';
 import { lotExpiry, nextCalendarReset } from '../../src/domain/calendar';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox';
 import { cashback, cashbackQuery, dealWonSignal, redeemUpdate, type CashbackPolicy } from '../../workflows/cashback';
-import { startTimeSkippingServer, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+import { startTestbed, type Testbed } from '../helpers/testbed';
 import { recordHistory } from '../helpers/histories';
 
 const DAY = 86_400_000;
@@ -20,23 +18,14 @@ const policy: CashbackPolicy = {
 };
 
 describe('cashback workflow over months of workflow time (time-skipping server)', () => {
-  let env: TestWorkflowEnvironment;
-  let sandbox: SandboxHandle;
-  let worker: RunningWorker;
-  const taskQueue = uniqueTaskQueue('cashback-year');
-
+  let bed: Testbed;
   beforeAll(async () => {
-    [env, sandbox] = await Promise.all([startTimeSkippingServer(), startSandbox({ limits: false })]);
-    const bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
-    await setupPortal(bitrix, { log: () => undefined });
-    worker = await startWorker(env.nativeConnection, { taskQueue, activities: createCashbackActivities(bitrix), namespace: 'default' });
+    bed = await startTestbed({ label: 'cashback-year', server: 'time-skipping', activities: ({ bitrix }) => createCashbackActivities(bitrix) });
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await Promise.all([env?.teardown(), sandbox?.stop()]);
-  });
+  afterAll(async () => bed?.stop());
 
   it('expires each lot at its own date and resets the rest at year end, a year of workflow time in seconds', async () => {
+    const { env, sandbox, taskQueue } = bed;
     const contactId = sandbox.portal.contacts.ids()[0]!;
     const handle = await env.client.workflow.start(cashback, {
       taskQueue,

@@ -1,54 +1,43 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { type Bitrix24Client, contacts, createWebhookClient, setupPortal } from '../../src/bitrix24';
+import { contacts } from '../../src/bitrix24';
 import { loadProgramme } from '../../src/config/load-programme';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox';
 import { contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
 import { cashbackQuery } from '../../workflows/cashback';
 import { crmEventSignal, type CrmEventNotice } from '../../workflows/crm-event';
 import { deal, dealStatusQuery } from '../../workflows/deal';
 import { purchasesQuery } from '../../workflows/purchases';
 import { recordHistory } from '../helpers/histories';
-import { connectToDevServer, eventually, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+import { eventually } from '../helpers/temporal';
+import { startTestbed, type Testbed } from '../helpers/testbed';
 
 // Pipeline 0 (Sales) earns cashback (≤ 50 000 → 5 %, above → 7 %) and counts purchases in the example programme.
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
 describe('deal workflow: won and reversed deals reach the customers once (dev server)', () => {
-  let env: TestWorkflowEnvironment;
-  let sandbox: SandboxHandle;
-  let bitrix: Bitrix24Client;
-  let worker: RunningWorker;
-  const taskQueue = uniqueTaskQueue('deal');
-  const portal = taskQueue;
-
+  let bed: Testbed;
   beforeAll(async () => {
-    [env, sandbox] = await Promise.all([connectToDevServer(), startSandbox({ limits: false })]);
-    bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
-    await setupPortal(bitrix, { log: () => undefined });
-    worker = await startWorker(env.nativeConnection, {
-      taskQueue,
-      activities: createActivities({ bitrix, temporal: env.client, programme, taskQueue }),
+    bed = await startTestbed({
+      label: 'deal',
+      server: 'dev',
+      activities: ({ bitrix, env, taskQueue }) => createActivities({ bitrix, temporal: env.client, programme, taskQueue }),
     });
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await Promise.all([env?.teardown(), sandbox?.stop()]);
-  });
+  afterAll(async () => bed?.stop());
 
   /** What the bridge does for every Bitrix24 event: signal-with-start on the deal's deterministic id. */
   const deliver = (dealId: number, notice: Omit<CrmEventNotice, 'entityId' | 'source'>) =>
-    env.client.workflow.signalWithStart(deal, {
-      workflowId: dealWorkflowId(portal, dealId),
-      taskQueue,
-      args: [{ portal, dealId }],
+    bed.env.client.workflow.signalWithStart(deal, {
+      workflowId: dealWorkflowId(bed.taskQueue, dealId),
+      taskQueue: bed.taskQueue,
+      args: [{ portal: bed.taskQueue, dealId }],
       signal: crmEventSignal,
       signalArgs: [{ ...notice, entityId: dealId, source: 'webhook' }],
     });
 
   it('events delivered three times and out of order credit once, and a lost deal gives everything back', async () => {
+    const { env, sandbox, bitrix, taskQueue: portal } = bed;
     const [payer, traveller] = sandbox.portal.contacts.ids();
     const dealId = sandbox.portal.deals.add({ TITLE: 'Two travellers', CATEGORY_ID: 0, STAGE_ID: 'NEW' });
     sandbox.portal.deals.setContacts(dealId, [{ CONTACT_ID: payer!, IS_PRIMARY: 'Y' }, { CONTACT_ID: traveller! }]);

@@ -1,36 +1,25 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createPurchaseActivities } from '../../activities/purchases';
-import { type Bitrix24Client, contacts, createWebhookClient, setupPortal } from '../../src/bitrix24';
+import { contacts } from '../../src/bitrix24';
 import { loadProgramme } from '../../src/config/load-programme';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox';
 import { purchases, purchasesQuery, purchaseReversedSignal, purchaseWonSignal } from '../../workflows/purchases';
 import { recordHistory } from '../helpers/histories';
-import { connectToDevServer, eventually, startWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal';
+import { eventually } from '../helpers/temporal';
+import { startTestbed, type Testbed } from '../helpers/testbed';
 
 // The example programme: purchases count in pipelines 0 (Sales) and 3 (Travel club); 2 → 3 %, 5 → 7 %.
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
 describe('purchase-count workflow (dev server)', () => {
-  let env: TestWorkflowEnvironment;
-  let sandbox: SandboxHandle;
-  let bitrix: Bitrix24Client;
-  let worker: RunningWorker;
-  const taskQueue = uniqueTaskQueue('purchases');
-
+  let bed: Testbed;
   beforeAll(async () => {
-    [env, sandbox] = await Promise.all([connectToDevServer(), startSandbox({ limits: false })]);
-    bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
-    await setupPortal(bitrix, { log: () => undefined });
-    worker = await startWorker(env.nativeConnection, { taskQueue, activities: createPurchaseActivities(bitrix) });
+    bed = await startTestbed({ label: 'purchases', server: 'dev', activities: ({ bitrix }) => createPurchaseActivities(bitrix) });
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await Promise.all([env?.teardown(), sandbox?.stop()]);
-  });
+  afterAll(async () => bed?.stop());
 
   it('grows the discount with trips, ignores repeats and other pipelines, and gives a reversed trip back', async () => {
+    const { env, sandbox, bitrix, taskQueue } = bed;
     const contactId = sandbox.portal.contacts.ids()[1]!;
     const handle = await env.client.workflow.start(purchases, {
       taskQueue,

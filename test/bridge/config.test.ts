@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readBridgePortals } from '../../src/bridge/config';
+
+const acme = { key: 'acme', memberId: 'member-acme', applicationToken: 'secret-token-acme' };
+
+describe('readBridgePortals', () => {
+  it('reads portals from LOYALTY_PORTALS JSON', () => {
+    expect(readBridgePortals({ LOYALTY_PORTALS: JSON.stringify([acme]) })).toEqual([acme]);
+  });
+
+  it('reads portals from the file named by LOYALTY_PORTALS_FILE', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-portals-')), 'portals.json');
+    fs.writeFileSync(file, JSON.stringify([acme]));
+    expect(readBridgePortals({ LOYALTY_PORTALS_FILE: file })).toEqual([acme]);
+    fs.rmSync(path.dirname(file), { recursive: true });
+  });
+
+  it('names the variable and entry of a problem without echoing the token', () => {
+    const attempt = () => readBridgePortals({ LOYALTY_PORTALS: JSON.stringify([{ ...acme, applicationToken: 'short' }]) });
+    expect(attempt).toThrow('LOYALTY_PORTALS[0].applicationToken: must be at least 8 characters');
+    expect(attempt).not.toThrow(/short/);
+    expect(() => readBridgePortals({ LOYALTY_PORTALS: '[{' })).toThrow('LOYALTY_PORTALS: is not valid JSON');
+    expect(() => readBridgePortals({})).toThrow('LOYALTY_PORTALS (JSON) or LOYALTY_PORTALS_FILE is required');
+    expect(() => readBridgePortals({ LOYALTY_PORTALS: '[]' })).toThrow('LOYALTY_PORTALS: must list at least one portal');
+  });
+});

@@ -1,0 +1,43 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type Bitrix24Client, createWebhookClient, setupPortal } from '../../src/bitrix24';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox';
+import { connectToDevServer, startTimeSkippingServer, startWorker, uniqueTaskQueue, type RunningWorker } from './temporal';
+
+/** A Temporal server, a sandbox portal with the engine's fields set up, and a worker on a private task queue. */
+export interface Testbed {
+  env: TestWorkflowEnvironment;
+  sandbox: SandboxHandle;
+  bitrix: Bitrix24Client;
+  worker: RunningWorker;
+  /** Also used as the portal key, so tests never see each other's workflows. */
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export interface TestbedOptions {
+  label: string;
+  server: 'dev' | 'time-skipping';
+  activities: (parts: { bitrix: Bitrix24Client; env: TestWorkflowEnvironment; taskQueue: string }) => object;
+}
+
+export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
+  const taskQueue = uniqueTaskQueue(options.label);
+  const [env, sandbox] = await Promise.all([
+    options.server === 'dev' ? connectToDevServer() : startTimeSkippingServer(),
+    startSandbox({ limits: false }),
+  ]);
+  const bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
+  await setupPortal(bitrix, { log: () => undefined });
+  const worker = await startWorker(env.nativeConnection, { taskQueue, activities: options.activities({ bitrix, env, taskQueue }), namespace: 'default' });
+  return {
+    env,
+    sandbox,
+    bitrix,
+    worker,
+    taskQueue,
+    async stop() {
+      await worker.stop();
+      await Promise.all([env.teardown(), sandbox.stop()]);
+    },
+  };
+}
