@@ -2,6 +2,7 @@ import * as wf from '@temporalio/workflow';
 import type { BirthdayActivities } from '../activities/birthday';
 import { birthdayWindow, CalendarError, type BirthdayWindow, type Feb29Policy } from '../src/domain/calendar';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
+import { CRM_CALL } from './activity-options';
 
 export interface BirthdayPolicy {
   timeZone: string;
@@ -40,10 +41,7 @@ export const birthdayStatusQuery = wf.defineQuery<BirthdayStatus>('birthdayStatu
 
 const HISTORY_KEPT = 100;
 
-const crm = wf.proxyActivities<BirthdayActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
-});
+const crm = wf.proxyActivities<BirthdayActivities>(CRM_CALL);
 
 /**
  * One workflow per contact: sleeps until the birthday window opens, switches the birthday discount on, sleeps

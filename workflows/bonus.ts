@@ -2,6 +2,7 @@ import * as wf from '@temporalio/workflow';
 import type { CrmCommentActivities } from '../activities/bonus';
 import type { CustomerWorkflowActivities } from '../activities/customer-workflows';
 import type { BonusKind } from '../src/domain/programme';
+import { CRM_CALL, WORKFLOW_MESSAGE } from './activity-options';
 
 export interface BonusRequest {
   portal: string;
@@ -30,14 +31,8 @@ export interface BonusResult {
   grantedAt: number;
 }
 
-const customers = wf.proxyActivities<CustomerWorkflowActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const crm = wf.proxyActivities<CrmCommentActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
-});
+const customers = wf.proxyActivities<CustomerWorkflowActivities>(WORKFLOW_MESSAGE);
+const crm = wf.proxyActivities<CrmCommentActivities>(CRM_CALL);
 
 const KIND_LABEL: Record<BonusKind, string> = { review: 'Review bonus', apology: 'Apology bonus' };
 

@@ -23,6 +23,7 @@ import { lotExpiry, nextCalendarReset } from '../src/domain/calendar';
 import { lotTimes } from '../src/domain/cashback-rules';
 import type { CashbackRules } from '../src/domain/programme';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
+import { CRM_CALL } from './activity-options';
 
 const DAY_MS = 86_400_000;
 
@@ -112,10 +113,7 @@ export function cashbackPolicyOf(rules: CashbackRules, timeZone: string): Cashba
   };
 }
 
-const crm = wf.proxyActivities<CashbackActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
-});
+const crm = wf.proxyActivities<CashbackActivities>(CRM_CALL);
 
 type Command = { kind: 'won'; won: DealWon } | { kind: 'reversed'; reversed: DealReversed };
 

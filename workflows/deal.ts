@@ -2,6 +2,7 @@ import * as wf from '@temporalio/workflow';
 import type { CustomerWorkflowActivities } from '../activities/customer-workflows';
 import type { DealActivities, DealFacts } from '../activities/deal';
 import { crmEventSignal, type CrmEventNotice } from './crm-event';
+import { CRM_CALL, WORKFLOW_MESSAGE } from './activity-options';
 
 export interface DealInput {
   portal: string;
@@ -31,15 +32,8 @@ const COALESCE_WINDOW = '2 seconds';
 const IDLE_LIFETIME = '7 days';
 const HISTORY_KEPT = 50;
 
-// Short attempts: a worker that dies mid-call is noticed by this timeout, and the next attempt re-reads.
-const crm = wf.proxyActivities<DealActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
-});
-const customers = wf.proxyActivities<CustomerWorkflowActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const crm = wf.proxyActivities<DealActivities>(CRM_CALL);
+const customers = wf.proxyActivities<CustomerWorkflowActivities>(WORKFLOW_MESSAGE);
 
 /**
  * One workflow per deal, woken by CRM event notices (which carry only the id): re-reads the deal and

@@ -1,6 +1,7 @@
 import * as wf from '@temporalio/workflow';
 import type { ReferralActivities } from '../activities/referral';
 import { projectSafely } from './crm-projection';
+import { CRM_CALL } from './activity-options';
 
 export interface ReferralThreshold {
   referrals: number;
@@ -43,10 +44,7 @@ export const referralStatusQuery = wf.defineQuery<ReferralState>('referralStatus
 
 const HISTORY_KEPT = 200;
 
-const activities = wf.proxyActivities<ReferralActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const activities = wf.proxyActivities<ReferralActivities>(CRM_CALL);
 
 function emptyState(): ReferralState {
   return { qualifiedContactIds: [], discountPercent: 0, projected: null, history: [], closed: false };
