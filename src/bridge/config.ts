@@ -12,6 +12,36 @@ const portalsSchema = z
   )
   .min(1, 'must list at least one portal');
 
+export interface BridgeEnv {
+  port: number;
+  temporalAddress: string;
+  namespace: string;
+  portals: PortalConfig[];
+}
+
+const DEFAULT_PORT = 8080;
+
+/**
+ * Everything the bridge reads from its environment, in one place: LOYALTY_BRIDGE_PORT, TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE and the portals (see `readBridgePortals`).
+ */
+export function readBridgeEnv(env: Readonly<Record<string, string | undefined>>): BridgeEnv {
+  const port = env.LOYALTY_BRIDGE_PORT?.trim() ? parsePort(env.LOYALTY_BRIDGE_PORT, 'LOYALTY_BRIDGE_PORT') : DEFAULT_PORT;
+  return {
+    port,
+    temporalAddress: env.TEMPORAL_ADDRESS?.trim() || '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE?.trim() || 'default',
+    portals: readBridgePortals(env),
+  };
+}
+
+/** A TCP port, 0 meaning "any free port". */
+export function parsePort(text: string, name: string): number {
+  const port = Number(text.trim());
+  if (!/^\d{1,5}$/.test(text.trim()) || port > 65_535) throw new Error(`${name}: must be a port number from 0 to 65535, got "${text}"`);
+  return port;
+}
+
 /**
  * The portals the bridge accepts, from `LOYALTY_PORTALS` (JSON array of {key, memberId, applicationToken}) or the
  * JSON file named by `LOYALTY_PORTALS_FILE`. Errors name the variable and the entry, never a token's value.

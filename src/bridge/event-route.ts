@@ -1,5 +1,4 @@
 import { type Client } from '@temporalio/client';
-import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { type EventOutcome } from './metrics';
 import { isBridgeEvent, readCredentials, readEntityEvent, readEventName } from './payload';
 import { type PortalRegistry } from './portal-registry';
@@ -16,6 +15,12 @@ export interface EventLogContext {
   error?: string;
 }
 
+export interface EventAnswer {
+  status: 200 | 202 | 400 | 401 | 503;
+  body: Record<string, unknown>;
+  log: EventLogContext;
+}
+
 export interface EventRouteDeps {
   registry: PortalRegistry;
   temporal: Client;
@@ -28,41 +33,43 @@ const MEMBER_ID_PREFIX_LENGTH = 6;
  * `POST /bitrix24/events`: authenticate, validate, then signal-with-start the entity's workflow. The 200 goes out
  * only after Temporal accepted the signal, because Bitrix24 never retries: an acknowledged event must not be lost.
  */
-export async function handleEvent(deps: EventRouteDeps, request: FastifyRequest, reply: FastifyReply): Promise<EventLogContext> {
-  const body = request.body;
+export async function handleEvent(deps: EventRouteDeps, body: unknown): Promise<EventAnswer> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    await reply.code(400).send({ error: 'malformed', message: 'body: must be a form-encoded or JSON object' });
-    return { outcome: 'malformed' };
+    return malformed('body: must be a form-encoded or JSON object', {});
   }
   const credentials = readCredentials(body);
   const portal = credentials && deps.registry.authenticate(credentials.memberId, credentials.applicationToken);
   const memberIdPrefix = credentials?.memberId.slice(0, MEMBER_ID_PREFIX_LENGTH);
   if (!portal) {
-    await reply.code(401).send({ error: 'unauthorized', message: 'unknown auth[member_id] or wrong auth[application_token]' });
-    return { outcome: 'unauthorized', memberIdPrefix };
+    const message = 'unknown auth[member_id] or wrong auth[application_token]';
+    return { status: 401, body: { error: 'unauthorized', message }, log: { outcome: 'unauthorized', memberIdPrefix } };
   }
+  const who = { portal: portal.key, memberIdPrefix };
   const name = readEventName(body);
-  if (!name.ok) {
-    await reply.code(400).send({ error: 'malformed', message: name.problem });
-    return { outcome: 'malformed', portal: portal.key, memberIdPrefix };
+  if (!name.ok) return malformed(name.problem, who);
+  const event = name.value;
+  if (!isBridgeEvent(event)) {
+    return { status: 202, body: { status: 'ignored', event }, log: { outcome: 'unknown_event', event, ...who } };
   }
-  if (!isBridgeEvent(name.value)) {
-    await reply.code(202).send({ status: 'ignored', event: name.value });
-    return { outcome: 'unknown_event', event: name.value, portal: portal.key, memberIdPrefix };
-  }
-  const parsed = readEntityEvent(body, name.value);
-  if (!parsed.ok) {
-    await reply.code(400).send({ error: 'malformed', message: parsed.problem });
-    return { outcome: 'malformed', event: name.value, portal: portal.key, memberIdPrefix };
-  }
-  const { entityId, ts } = parsed.value;
-  const context = { event: name.value, entityId, ts, portal: portal.key, memberIdPrefix };
+  const parsed = readEntityEvent(body, event);
+  if (!parsed.ok) return malformed(parsed.problem, { event, ...who });
+  const log = { event, entityId: parsed.value.entityId, ts: parsed.value.ts, ...who };
   try {
     await signalEntityWorkflow(deps.temporal, portal.key, parsed.value, deps.temporalDeadlineMs);
   } catch (error) {
-    await reply.code(503).send({ error: 'temporal_unavailable', message: 'event not recorded, Temporal did not accept it in time' });
-    return { outcome: 'temporal_unavailable', ...context, error: error instanceof Error ? error.message : String(error) };
+    const body = { error: 'temporal_unavailable', message: 'event not recorded: Temporal did not accept it in time, retry later' };
+    return { status: 503, body, log: { outcome: 'temporal_unavailable', ...log, error: describeError(error) } };
   }
-  await reply.code(200).send({ status: 'accepted' });
-  return { outcome: 'accepted', ...context };
+  return { status: 200, body: { status: 'accepted' }, log: { outcome: 'accepted', ...log } };
+}
+
+function malformed(message: string, log: Omit<EventLogContext, 'outcome'>): EventAnswer {
+  return { status: 400, body: { error: 'malformed', message }, log: { outcome: 'malformed', ...log } };
+}
+
+/** "Failed to signalWithStart Workflow: 14 UNAVAILABLE: …": the SDK's message alone hides the transport cause. */
+function describeError(error: unknown): string {
+  const messages: string[] = [];
+  for (let current = error; current instanceof Error && messages.length < 4; current = current.cause) messages.push(current.message);
+  return messages.length > 0 ? messages.join(': ') : String(error);
 }

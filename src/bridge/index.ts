@@ -2,5 +2,5 @@ export { createBridgeServer, EVENTS_PATH, DEFAULT_BODY_LIMIT_BYTES, type BridgeS
 export { startBridge, type RunningBridge, type StartBridgeOptions } from './start';
 export { PortalRegistry, type PortalConfig } from './portal-registry';
 export { BridgeMetrics, REJECTION_REASONS, type RejectionReason } from './metrics';
-export { readBridgePortals } from './config';
+export { readBridgeEnv, readBridgePortals, type BridgeEnv } from './config';
 export type { TemporalTarget } from './temporal-client';

@@ -1,5 +1,5 @@
 import { type Client } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
 import { handleEvent, type EventLogContext } from './event-route';
 import { BridgeMetrics } from './metrics';
@@ -58,10 +58,12 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
   app.post(EVENTS_PATH, {
     bodyLimit: bodyLimitBytes,
     handler: async (request, reply) => {
-      outcomes.set(request, await handleEvent(deps, request, reply));
-      return reply;
+      const answer = await handleEvent(deps, request.body);
+      outcomes.set(request, answer.log);
+      return reply.code(answer.status).send(answer.body);
     },
     onResponse: async (request, reply) => {
+      // Every answer above records its outcome; only an unexpected 500 arrives here without one.
       const context = outcomes.get(request) ?? { outcome: 'malformed' };
       metrics.record(context.outcome, reply.elapsedTime / 1000, context.event);
       logEventOutcome(request.log, { ...context, status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime * 10) / 10 });
@@ -83,7 +85,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
 
 function createFastify(options: BridgeServerOptions): FastifyInstance {
   // Fastify's own per-request lines would add nothing safe beyond the one line per event logged below.
-  const common = { disableRequestLogging: true };
+  const common = { logController: new LogController({ disableRequestLogging: true }) };
   if (typeof options.logger === 'object') return Fastify({ ...common, loggerInstance: options.logger });
   return Fastify({ ...common, logger: options.logger ?? true });
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { bridgeCommand } from './bridge';
 import { rulesCommand } from './rules';
 import { sandboxCommand } from './sandbox';
 import { setupCommand } from './setup';
@@ -11,6 +12,7 @@ const program = new Command('loyalty')
   .showHelpAfterError()
   .addCommand(startCommand())
   .addCommand(workerCommand())
+  .addCommand(bridgeCommand())
   .addCommand(setupCommand())
   .addCommand(rulesCommand())
   .addCommand(sandboxCommand());

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBridgePortals } from '../../src/bridge/config';
+import { readBridgeEnv, readBridgePortals } from '../../src/bridge/config';
 
 const acme = { key: 'acme', memberId: 'member-acme', applicationToken: 'secret-token-acme' };
 
@@ -25,5 +25,23 @@ describe('readBridgePortals', () => {
     expect(() => readBridgePortals({ LOYALTY_PORTALS: '[{' })).toThrow('LOYALTY_PORTALS: is not valid JSON');
     expect(() => readBridgePortals({})).toThrow('LOYALTY_PORTALS (JSON) or LOYALTY_PORTALS_FILE is required');
     expect(() => readBridgePortals({ LOYALTY_PORTALS: '[]' })).toThrow('LOYALTY_PORTALS: must list at least one portal');
+  });
+});
+
+describe('readBridgeEnv', () => {
+  const portals = JSON.stringify([acme]);
+
+  it('falls back to the local defaults', () => {
+    expect(readBridgeEnv({ LOYALTY_PORTALS: portals })).toEqual({ port: 8080, temporalAddress: '127.0.0.1:7233', namespace: 'default', portals: [acme] });
+  });
+
+  it('reads port, Temporal address and namespace', () => {
+    const env = { LOYALTY_PORTALS: portals, LOYALTY_BRIDGE_PORT: '9090', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'loyalty' };
+    expect(readBridgeEnv(env)).toEqual({ port: 9090, temporalAddress: 'temporal:7233', namespace: 'loyalty', portals: [acme] });
+  });
+
+  it('names a bad port', () => {
+    expect(() => readBridgeEnv({ LOYALTY_PORTALS: portals, LOYALTY_BRIDGE_PORT: '80a' })).toThrow('LOYALTY_BRIDGE_PORT: must be a port number from 0 to 65535, got "80a"');
+    expect(() => readBridgeEnv({ LOYALTY_PORTALS: portals, LOYALTY_BRIDGE_PORT: '70000' })).toThrow('LOYALTY_BRIDGE_PORT: must be a port number');
   });
 });
