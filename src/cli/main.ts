@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { bridgeCommand } from './bridge';
+import { inspectCommand } from './inspect';
 import { rulesCommand } from './rules';
 import { sandboxCommand } from './sandbox';
 import { setupCommand } from './setup';
@@ -13,6 +14,7 @@ const program = new Command('loyalty')
   .addCommand(startCommand())
   .addCommand(workerCommand())
   .addCommand(bridgeCommand())
+  .addCommand(inspectCommand())
   .addCommand(setupCommand())
   .addCommand(rulesCommand())
   .addCommand(sandboxCommand());

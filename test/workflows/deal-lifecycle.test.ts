@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
+import { inspectContact } from '../../src/admin/inspect-contact';
 import { contacts } from '../../src/bitrix24';
+import { renderContactReport } from '../../src/cli/inspect';
 import { loadProgramme } from '../../src/config/load-programme';
 import { contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
 import { cashbackQuery } from '../../workflows/cashback';
@@ -82,5 +84,13 @@ describe('deal workflow: won and reversed deals reach the customers once (dev se
     await eventually(async () => (await cashbackOf(payer!).query(cashbackQuery)).balances.net === 4_200_00);
     expect((await cashbackOf(payer!).query(cashbackQuery)).lots.map((l) => l.key)).toEqual([`deal:${dealId}`, `deal:${dealId}#2`]);
     await recordHistory(dealHandle, 'deal-won-lost-won');
+
+    // What ops see with `loyalty inspect contact`: the whole story of the payer's account.
+    const report = renderContactReport(await inspectContact(env.client, portal, payer!), programme).join('\n');
+    expect(report).toContain('cashback: 4200.00 RUB (available 4200.00 RUB, pending 0.00 RUB, debt 0.00 RUB)');
+    expect(report).toMatch(/accrual +4200\.00 RUB {2}balance 4200\.00 RUB {2}cashback on deal \d+ \(60000\.00 RUB\)/);
+    expect(report).toMatch(/clawback +4200\.00 RUB {2}balance 0\.00 RUB {2}deal left the won stage for LOSE/);
+    expect(report).toContain(`lot deal:${dealId}#2: 4200.00 RUB of 4200.00 RUB`);
+    expect(report).toContain('purchases: 1 counted');
   });
 });
