@@ -36,10 +36,12 @@ export function amountSchema(exponent: number) {
     const text = decimalText(value);
     if (text === undefined) return fail(ctx, `must be an amount such as 50000 or "499.90", got ${JSON.stringify(value)}`);
     if (text.startsWith('-')) return fail(ctx, 'must not be negative');
+    if ((text.split('.')[1] ?? '').length > exponent) return fail(ctx, exponent === 0 ? 'must be a whole amount' : `must have at most ${exponent} decimal places`);
     try {
       return parseAmount(text, exponent);
     } catch (error) {
-      if (error instanceof MoneyError) return fail(ctx, exponent === 0 ? 'must be a whole amount' : `must have at most ${exponent} decimal places`);
+      // Anything else the money module rejects (e.g. an amount beyond the safe-integer range) keeps its own reason.
+      if (error instanceof MoneyError) return fail(ctx, error.message);
       throw error;
     }
   });

@@ -13,15 +13,19 @@
  *   tax-excluded rows (tax is then charged on the discounted price). Tax parts are rounded half-up per unit.
  * - Percentage: per unit, `percentOf(base, rate, rounding)` (default half-up); rates above 100 % are clamped to 100 %
  *   and flagged `percentClamped`.
- * - Absolute amount (e.g. redeemed cashback), after the percentage: split over rows in proportion to their discounted
- *   line amounts (largest remainder). Bitrix keeps the discount per unit and the line is unit × quantity, so a row can
- *   only take line discounts that are whole minor units: multiples of quantity / gcd(quantity, 1000) minor units
- *   (per-unit steps of 1000 / gcd). Each row takes the largest such amount not above its share; the shortfall then goes,
- *   as far as it fits, to rows with the smallest step first (quantities dividing one unit, e.g. 1 or 0.5, take any
- *   amount), lower index first. What exceeds the rows' total is `clampedMinor`; what no row can take exactly is
- *   `unallocatedMinor`. requested = applied + clamped + unallocated; the caller should redeem only `appliedMinor`.
- * - DISCOUNT_TYPE_ID 2 (percent) for rows with only a percentage, 1 (absolute per unit) once an absolute part exists.
- *   DISCOUNT_SUM is per unit before tax (PRICE_NETTO − PRICE_EXCLUSIVE), as Bitrix reports it.
+ * - Absolute amount (e.g. redeemed cashback), after the percentage, is money the customer pays with, so it comes off
+ *   the gross line totals (with tax) whatever the row's basis. It is split over rows in proportion to their gross line
+ *   totals after the percentage (largest remainder); each row then takes the per-unit discount, in its own basis, whose
+ *   gross line total falls by the most that does not exceed its share (the smallest such discount when several tie).
+ *   The shortfall goes, as far as it fits, to rows whose line moves in the finest steps first (smallest quantity ×
+ *   gross factor, lower index first). A row's `absoluteDiscountMinor` is exactly how much its gross line total fell,
+ *   so total = baseTotal − percentage part − `appliedMinor` exactly. What exceeds the rows' total is `clampedMinor`;
+ *   what no row can take exactly is `unallocatedMinor`. requested = applied + clamped + unallocated; the caller should
+ *   redeem only `appliedMinor`.
+ * - Always DISCOUNT_TYPE_ID 1 (absolute per unit) with DISCOUNT_SUM = PRICE_NETTO − PRICE_EXCLUSIVE: Bitrix then reads
+ *   NETTO back as EXCLUSIVE + SUM exactly, whereas for type 2 it re-derives NETTO as EXCLUSIVE / (1 − rate), which is
+ *   off by a minor unit for some prices. DISCOUNT_RATE is the resulting rate (SUM / NETTO, half-up), as Bitrix reports
+ *   it for type 1; the percentage applied is `percentBasisPoints`.
  * - Line totals are round-half-up(PRICE × QUANTITY / 1000), PRICE being the final unit price with tax.
  */
 import {
@@ -71,7 +75,8 @@ export interface BitrixRowFields {
   /** Before discount, with tax. */
   PRICE_BRUTTO: number;
   QUANTITY: number;
-  DISCOUNT_TYPE_ID: 1 | 2;
+  /** Always 1 (absolute per unit): see the header. */
+  DISCOUNT_TYPE_ID: 1;
   DISCOUNT_RATE: number;
   DISCOUNT_SUM: number;
   TAX_RATE: number | null;
@@ -86,7 +91,7 @@ export interface DiscountedRow {
   /** Per unit, in the row's price basis. */
   unitPercentDiscountMinor: number;
   unitAbsoluteDiscountMinor: number;
-  /** This row's whole-minor share of the absolute amount (unit absolute discount × quantity). */
+  /** This row's whole-minor share of the absolute amount: how much its gross line total fell because of it. */
   absoluteDiscountMinor: number;
   baseLineTotalMinor: number;
   lineTotalMinor: number;
@@ -147,56 +152,26 @@ const withoutTax = (amount: number, taxBasisPoints: number | null): number =>
 
 const lineTotal = (unitPrice: number, quantity: number): number => Number(divideRounded(BigInt(unitPrice) * BigInt(quantity), BigInt(QUANTITY_SCALE), 'half-up'));
 
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const sumOf = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0);
 
-/** How an absolute discount can land on one row: in steps of `unitStep` per unit = `lineStep` whole minor units per line. */
-interface AbsoluteSlot {
-  unitStep: number;
-  lineStep: number;
-  maxSteps: number;
-  steps: number;
-}
+const grossUnitPrice = (row: BaseProductRow, unitPrice: number): number => (row.taxIncluded ? unitPrice : withTax(unitPrice, row.taxRateBasisPoints));
 
-function absoluteSlot(unitPriceAfterPercent: number, quantity: number): AbsoluteSlot {
-  if (quantity === 0) return { unitStep: 1, lineStep: 1, maxSteps: 0, steps: 0 };
-  const common = gcd(quantity, QUANTITY_SCALE);
-  const unitStep = QUANTITY_SCALE / common;
-  return { unitStep, lineStep: quantity / common, maxSteps: Math.floor(unitPriceAfterPercent / unitStep), steps: 0 };
-}
-
-/** Fills each slot up to its proportional share, then places the shortfall smallest step first; returns what is left. */
-function placeAbsolute(slots: AbsoluteSlot[], shares: readonly number[]): number {
-  let shortfall = 0;
-  slots.forEach((slot, i) => {
-    const share = shares[i] ?? 0;
-    slot.steps = Math.min(Math.floor(share / slot.lineStep), slot.maxSteps);
-    shortfall += share - slot.steps * slot.lineStep;
-  });
-  const bySmallestStep = slots.map((slot, index) => ({ slot, index })).sort((a, b) => a.slot.lineStep - b.slot.lineStep || a.index - b.index);
-  for (const { slot } of bySmallestStep) {
-    const extra = Math.min(Math.floor(shortfall / slot.lineStep), slot.maxSteps - slot.steps);
-    slot.steps += extra;
-    shortfall -= extra * slot.lineStep;
-  }
-  return shortfall;
-}
-
-function bitrixFields(row: BaseProductRow, finalPrice: number, percentRate: number, hasAbsolutePart: boolean): BitrixRowFields {
+function bitrixFields(row: BaseProductRow, finalPrice: number): BitrixRowFields {
   const tax = row.taxRateBasisPoints;
   const netto = row.taxIncluded ? withoutTax(row.basePriceMinor, tax) : row.basePriceMinor;
   const exclusive = row.taxIncluded ? withoutTax(finalPrice, tax) : finalPrice;
   const discountSum = netto - exclusive;
-  const effectiveRate = netto === 0 ? 0 : Number(divideRounded(BigInt(discountSum) * BigInt(FULL_PERCENT_BASIS_POINTS), BigInt(netto), 'half-up'));
+  const resultingRate = netto === 0 ? 0 : Number(divideRounded(BigInt(discountSum) * BigInt(FULL_PERCENT_BASIS_POINTS), BigInt(netto), 'half-up'));
   return {
     PRODUCT_ID: row.productId,
     PRODUCT_NAME: row.name,
-    PRICE: row.taxIncluded ? finalPrice : withTax(finalPrice, tax),
+    PRICE: grossUnitPrice(row, finalPrice),
     PRICE_EXCLUSIVE: exclusive,
     PRICE_NETTO: netto,
-    PRICE_BRUTTO: row.taxIncluded ? row.basePriceMinor : withTax(row.basePriceMinor, tax),
+    PRICE_BRUTTO: grossUnitPrice(row, row.basePriceMinor),
     QUANTITY: row.quantity,
-    DISCOUNT_TYPE_ID: hasAbsolutePart ? 1 : 2,
-    DISCOUNT_RATE: hasAbsolutePart ? effectiveRate : percentRate,
+    DISCOUNT_TYPE_ID: 1,
+    DISCOUNT_RATE: resultingRate,
     DISCOUNT_SUM: discountSum,
     TAX_RATE: tax,
     TAX_INCLUDED: row.taxIncluded ? 'Y' : 'N',
@@ -208,8 +183,10 @@ interface RowPlan {
   percentApplied: number;
   percentClamped: boolean;
   unitPercentDiscount: number;
+  /** Unit price after the percentage, in the row's basis. */
   priceAfterPercent: number;
-  slot: AbsoluteSlot;
+  /** Gross line total after the percentage. */
+  lineAfterPercent: number;
 }
 
 function planRow(row: BaseProductRow, requestedRate: number, rounding: RoundingMode): RowPlan {
@@ -222,13 +199,67 @@ function planRow(row: BaseProductRow, requestedRate: number, rounding: RoundingM
     percentClamped: percentApplied < requestedRate,
     unitPercentDiscount,
     priceAfterPercent,
-    slot: absoluteSlot(priceAfterPercent, row.quantity),
+    lineAfterPercent: lineTotal(grossUnitPrice(row, priceAfterPercent), row.quantity),
   };
 }
 
-function discountedRow({ row, slot, ...plan }: RowPlan): DiscountedRow {
-  const unitAbsolute = slot.steps * slot.unitStep;
-  const fields = bitrixFields(row, plan.priceAfterPercent - unitAbsolute, plan.percentApplied, unitAbsolute > 0);
+/** How much the gross line total falls when the unit price after the percentage drops by `unitDiscount` (row basis). */
+function lineReduction(plan: RowPlan, unitDiscount: number): number {
+  return plan.lineAfterPercent - lineTotal(grossUnitPrice(plan.row, plan.priceAfterPercent - unitDiscount), plan.row.quantity);
+}
+
+// lineReduction never decreases as the unit discount grows, so both searches below bisect.
+
+/** Largest unit discount in from..priceAfterPercent whose reduction is at most `limit`; needs lineReduction(from) ≤ limit. */
+function largestDiscountWithin(plan: RowPlan, from: number, limit: number): number {
+  let low = from;
+  let high = plan.priceAfterPercent;
+  while (low < high) {
+    const middle = low + Math.ceil((high - low) / 2);
+    if (lineReduction(plan, middle) <= limit) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** Smallest unit discount in from..upTo whose reduction reaches that of `upTo`. */
+function smallestDiscountReaching(plan: RowPlan, from: number, upTo: number): number {
+  const target = lineReduction(plan, upTo);
+  let low = from;
+  let high = upTo;
+  while (low < high) {
+    const middle = low + Math.floor((high - low) / 2);
+    if (lineReduction(plan, middle) >= target) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** The unit discount (≥ from) giving the largest line reduction not above `limit`, without cutting the unit price further than that needs. */
+const unitDiscountWithin = (plan: RowPlan, from: number, limit: number): number => smallestDiscountReaching(plan, from, largestDiscountWithin(plan, from, limit));
+
+/** Fineness of a row's gross line steps per unit of discount: quantity × gross factor (lower moves in finer steps). */
+const lineStepSize = ({ row }: RowPlan): number => row.quantity * (FULL_PERCENT_BASIS_POINTS + (row.taxIncluded ? 0 : (row.taxRateBasisPoints ?? 0)));
+
+/** Per-unit absolute discounts: each row up to its proportional share, then the shortfall on the finest rows first. */
+function placeAbsolute(plans: readonly RowPlan[], shares: readonly number[]): number[] {
+  const unitDiscounts = plans.map((plan, i) => unitDiscountWithin(plan, 0, shares[i] ?? 0));
+  let shortfall = sumOf(shares) - sumOf(plans.map((plan, i) => lineReduction(plan, unitDiscounts[i] ?? 0)));
+  const finestFirst = plans.map((plan, index) => ({ plan, index })).sort((a, b) => lineStepSize(a.plan) - lineStepSize(b.plan) || a.index - b.index);
+  for (const { plan, index } of finestFirst) {
+    if (shortfall === 0) break;
+    const current = unitDiscounts[index] ?? 0;
+    const taken = lineReduction(plan, current);
+    const next = unitDiscountWithin(plan, current, taken + shortfall);
+    unitDiscounts[index] = next;
+    shortfall -= lineReduction(plan, next) - taken;
+  }
+  return unitDiscounts;
+}
+
+function discountedRow(plan: RowPlan, unitAbsolute: number): DiscountedRow {
+  const { row } = plan;
+  const fields = bitrixFields(row, plan.priceAfterPercent - unitAbsolute);
   return {
     ...(row.key === undefined ? {} : { key: row.key }),
     fields,
@@ -236,7 +267,7 @@ function discountedRow({ row, slot, ...plan }: RowPlan): DiscountedRow {
     percentClamped: plan.percentClamped,
     unitPercentDiscountMinor: plan.unitPercentDiscount,
     unitAbsoluteDiscountMinor: unitAbsolute,
-    absoluteDiscountMinor: slot.steps * slot.lineStep,
+    absoluteDiscountMinor: lineReduction(plan, unitAbsolute),
     baseLineTotalMinor: lineTotal(fields.PRICE_BRUTTO, row.quantity),
     lineTotalMinor: lineTotal(fields.PRICE, row.quantity),
   };
@@ -250,30 +281,33 @@ export function applyRowDiscounts(rows: readonly BaseProductRow[], exponent: num
   const rates = percentRates(rows, request.percentBasisPoints);
   const plans = rows.map((row, i) => planRow(row, rates[i] ?? 0, request.rounding ?? 'half-up'));
 
-  const capacity = plans.reduce((sum, { slot }) => sum + slot.maxSteps * slot.lineStep, 0);
-  const targetMinor = Math.min(requestedMinor, capacity);
-  const shares = allocateProportionally(targetMinor, plans.map((plan) => plan.priceAfterPercent * plan.row.quantity));
-  const unallocatedMinor = placeAbsolute(plans.map((plan) => plan.slot), shares);
+  // Every row can go down to a zero line, so the capacity is the gross total after the percentage (summed exactly).
+  const capacity = plans.reduce((sum, plan) => sum + BigInt(plan.lineAfterPercent), 0n);
+  const targetMinor = capacity < BigInt(requestedMinor) ? Number(capacity) : requestedMinor;
+  const shares = allocateProportionally(targetMinor, plans.map((plan) => plan.lineAfterPercent));
+  const unitDiscounts = placeAbsolute(plans, shares);
 
-  const discounted = plans.map(discountedRow);
+  const discounted = plans.map((plan, i) => discountedRow(plan, unitDiscounts[i] ?? 0));
+  const appliedMinor = sumOf(discounted.map((row) => row.absoluteDiscountMinor));
   return {
     exponent,
     rows: discounted,
-    baseTotalMinor: discounted.reduce((sum, row) => sum + row.baseLineTotalMinor, 0),
-    totalMinor: discounted.reduce((sum, row) => sum + row.lineTotalMinor, 0),
+    baseTotalMinor: sumOf(discounted.map((row) => row.baseLineTotalMinor)),
+    totalMinor: sumOf(discounted.map((row) => row.lineTotalMinor)),
     absolute: {
       requestedMinor,
-      appliedMinor: targetMinor - unallocatedMinor,
+      appliedMinor,
       clampedMinor: requestedMinor - targetMinor,
-      unallocatedMinor,
+      unallocatedMinor: targetMinor - appliedMinor,
     },
   };
 }
 
 /**
  * Base rows back from rows we wrote earlier, as Bitrix reports them: the price before discount is PRICE_BRUTTO for
- * tax-included rows and PRICE_NETTO otherwise. Caveat: Bitrix re-derives BRUTTO from a rounded NETTO, which for a
- * tax-included price that no rounded net price maps back to can differ by one minor unit.
+ * tax-included rows and PRICE_NETTO otherwise. NETTO comes back exact (type 1 rows: EXCLUSIVE + SUM). Caveat: Bitrix
+ * re-derives BRUTTO from the rounded NETTO, so a tax-included price that no net price maps to (e.g. 0.03 at 20 %)
+ * comes back as the nearest one Bitrix can hold (0.04), whatever the discount; from then on it is stable.
  */
 export function baseRowsFromBitrix(rows: readonly BitrixRowSnapshot[]): BaseProductRow[] {
   return rows.map((row, i) => {

@@ -56,6 +56,11 @@ describe('validation messages', () => {
     ['negative percent', (d) => (d.birthday.percent = -5), ['birthday.percent: must be between 0 and 100']],
     ['too many decimals', (d) => (d.referral.tiers[0].percent = 5.125), ['referral.tiers[0].percent: must have at most 2 decimal places']],
     ['amount with three decimals', (d) => (d.referral.minDealAmount = '10.005'), ['referral.minDealAmount: must have at most 2 decimal places']],
+    [
+      'amount beyond the safe range',
+      (d) => (d.referral.minDealAmount = '99999999999999999'),
+      ['referral.minDealAmount: amount "99999999999999999": result 9999999999999999900 is outside the safe-integer range'],
+    ],
     ['amount that is not a number', (d) => (d.groups[0].dailyLimit = 'lots'), ['groups[0].dailyLimit: must be an amount such as 50000 or "499.90", got "lots"']],
     ['missing key', (d) => delete d.cashback.clawback, ['cashback.clawback: is required']],
     ['missing section', (d) => delete d.birthday, ['birthday: is required']],
@@ -89,6 +94,13 @@ describe('validation messages', () => {
     ['sum without a cap', (d) => (d.stacking = { policy: 'sum' }), ['stacking.capPercent: is required']],
   ])('%s', (_name, change, expected) => {
     expect(errorsOf(variant(change))).toEqual(expected);
+  });
+
+  it('passes the money module\'s reason through for an unquoted amount beyond the safe range', () => {
+    // YAML reads 99999999999999999 as the nearest double, 1e17; the message shows the value actually read.
+    const text = EXAMPLE.replace('minDealAmount: 1000 ', 'minDealAmount: 99999999999999999 ');
+    expect(text).not.toBe(EXAMPLE);
+    expect(errorsOf(text)).toEqual(['referral.minDealAmount: amount "100000000000000000": result 10000000000000000000 is outside the safe-integer range']);
   });
 
   it('lists every problem of a file at once', () => {
