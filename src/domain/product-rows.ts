@@ -2,13 +2,19 @@
  * Discounts on a deal's product rows, computed from undiscounted base rows into Bitrix24 row fields.
  *
  *   applyRowDiscounts(rows, exponent, { percentBasisPoints?, absoluteMinor?, rounding? }) → DiscountedRows
- *   baseRowsFromBitrix(rows)   → the base rows back from rows we wrote (PRICE_BRUTTO if tax-included, else PRICE_NETTO)
+ *   baseRowsFromBitrix(snapshots) → BaseProductRow[]: the undiscounted rows back from what Bitrix24 reports
  *
- * Units: money in minor units, QUANTITY in thousandths (1.5 kg = 1500), DISCOUNT_RATE and TAX_RATE in basis points.
- * The Bitrix client converts these to decimals.
+ * Units: money in minor units, QUANTITY in thousandths (1.5 kg = 1500), DISCOUNT_RATE and TAX_RATE in basis points;
+ * from Bitrix24's decimals with parseAmount / parsePercent (money.ts) and parseQuantity (quantity.ts).
  *
  * Policies
- * - Reversible: every computation starts from `basePriceMinor`, so re-applying after a rule change never compounds.
+ * - Reversible: every computation starts from `basePriceMinor`, so re-applying after a rule change never compounds;
+ *   the same request on the same base rows gives identical rows. `baseRowsFromBitrix` takes a row's base from our
+ *   marker while the row still matches it (exact; product-row-marker.ts); otherwise PRICE_NETTO for a tax-excluded
+ *   row, PRICE for a tax-included row without discount (the price as entered; PRICE_BRUTTO is re-derived from the
+ *   rounded net price and can be a minor unit off), else PRICE_BRUTTO. Without the marker, a gross discount of ours
+ *   too small to show in net terms (DISCOUNT_SUM 0) would be read as part of the price: keep the marker. Whatever
+ *   discount a row carried is replaced, never stacked on.
  * - Price basis: discounts come off the price as entered, i.e. with tax for tax-included rows and before tax for
  *   tax-excluded rows (tax is then charged on the discounted price). Tax parts are rounded half-up per unit.
  * - Percentage: per unit, `percentOf(base, rate, rounding)` (default half-up); rates above 100 % are clamped to 100 %
@@ -38,8 +44,8 @@ import {
   percentOf,
   type RoundingMode,
 } from './money';
-
-const QUANTITY_SCALE = 1000;
+import { markedBasePrice, type MarkedTerms, rowMarker } from './product-row-marker';
+import { QUANTITY_SCALE } from './quantity';
 
 export interface BaseProductRow {
   key?: string;
@@ -86,6 +92,8 @@ export interface BitrixRowFields {
 export interface DiscountedRow {
   key?: string;
   fields: BitrixRowFields;
+  /** Keep with the row and pass back as the snapshot's `marker`: it holds the exact base price. */
+  marker: string;
   percentBasisPoints: number;
   percentClamped: boolean;
   /** Per unit, in the row's price basis. */
@@ -112,10 +120,11 @@ export interface DiscountedRows {
   absolute: AbsoluteDiscountOutcome;
 }
 
+/** A row as Bitrix24 reports it (converted to minor units etc.), with our marker if we wrote it. */
 export type BitrixRowSnapshot = Pick<
   BitrixRowFields,
-  'PRODUCT_ID' | 'PRODUCT_NAME' | 'PRICE_NETTO' | 'PRICE_BRUTTO' | 'QUANTITY' | 'TAX_RATE' | 'TAX_INCLUDED'
-> & { key?: string };
+  'PRODUCT_ID' | 'PRODUCT_NAME' | 'PRICE' | 'PRICE_NETTO' | 'PRICE_BRUTTO' | 'QUANTITY' | 'DISCOUNT_SUM' | 'TAX_RATE' | 'TAX_INCLUDED'
+> & { key?: string; marker?: string | null };
 
 function invalid(path: string, problem: string): never {
   throw new MoneyError(`${path}: ${problem}`);
@@ -156,9 +165,12 @@ const sumOf = (values: readonly number[]): number => values.reduce((sum, value) 
 
 const grossUnitPrice = (row: BaseProductRow, unitPrice: number): number => (row.taxIncluded ? unitPrice : withTax(unitPrice, row.taxRateBasisPoints));
 
+/** PRICE_NETTO of a base price: before discount and tax. */
+const nettoOf = (terms: MarkedTerms): number => (terms.taxIncluded ? withoutTax(terms.basePriceMinor, terms.taxRateBasisPoints) : terms.basePriceMinor);
+
 function bitrixFields(row: BaseProductRow, finalPrice: number): BitrixRowFields {
   const tax = row.taxRateBasisPoints;
-  const netto = row.taxIncluded ? withoutTax(row.basePriceMinor, tax) : row.basePriceMinor;
+  const netto = nettoOf(row);
   const exclusive = row.taxIncluded ? withoutTax(finalPrice, tax) : finalPrice;
   const discountSum = netto - exclusive;
   const resultingRate = netto === 0 ? 0 : Number(divideRounded(BigInt(discountSum) * BigInt(FULL_PERCENT_BASIS_POINTS), BigInt(netto), 'half-up'));
@@ -263,6 +275,7 @@ function discountedRow(plan: RowPlan, unitAbsolute: number): DiscountedRow {
   return {
     ...(row.key === undefined ? {} : { key: row.key }),
     fields,
+    marker: rowMarker(row),
     percentBasisPoints: plan.percentApplied,
     percentClamped: plan.percentClamped,
     unitPercentDiscountMinor: plan.unitPercentDiscount,
@@ -303,19 +316,24 @@ export function applyRowDiscounts(rows: readonly BaseProductRow[], exponent: num
   };
 }
 
-/**
- * Base rows back from rows we wrote earlier, as Bitrix reports them: the price before discount is PRICE_BRUTTO for
- * tax-included rows and PRICE_NETTO otherwise. NETTO comes back exact (type 1 rows: EXCLUSIVE + SUM). Caveat: Bitrix
- * re-derives BRUTTO from the rounded NETTO, so a tax-included price that no net price maps to (e.g. 0.03 at 20 %)
- * comes back as the nearest one Bitrix can hold (0.04), whatever the discount; from then on it is stable.
- */
+/** The undiscounted unit price of a reported row, per the reversibility policy in the header. */
+function basePriceOf(row: BitrixRowSnapshot): number {
+  const marked = markedBasePrice(row, nettoOf);
+  if (marked !== null) return marked;
+  if (row.TAX_INCLUDED === 'N') return row.PRICE_NETTO;
+  // Without a discount PRICE is the price as entered; PRICE_BRUTTO is re-derived from the rounded net price.
+  return row.DISCOUNT_SUM === 0 ? row.PRICE : row.PRICE_BRUTTO;
+}
+
+/** Base rows back from rows as Bitrix24 reports them, ready for `applyRowDiscounts`; bad fields are named. */
 export function baseRowsFromBitrix(rows: readonly BitrixRowSnapshot[]): BaseProductRow[] {
   return rows.map((row, i) => {
+    if (row.TAX_INCLUDED !== 'Y' && row.TAX_INCLUDED !== 'N') invalid(`rows[${i}].TAX_INCLUDED`, `expected "Y" or "N", got ${String(row.TAX_INCLUDED)}`);
     const base: BaseProductRow = {
       ...(row.key === undefined ? {} : { key: row.key }),
       productId: row.PRODUCT_ID,
       name: row.PRODUCT_NAME,
-      basePriceMinor: row.TAX_INCLUDED === 'Y' ? row.PRICE_BRUTTO : row.PRICE_NETTO,
+      basePriceMinor: basePriceOf(row),
       quantity: row.QUANTITY,
       taxRateBasisPoints: row.TAX_RATE,
       taxIncluded: row.TAX_INCLUDED === 'Y',

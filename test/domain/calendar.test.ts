@@ -173,6 +173,17 @@ describe('birthdayWindow', () => {
     }
   });
 
+  it('moves 29 February per policy and still counts whole local days when the window spans a DST change (America/New_York, 2026)', () => {
+    const asked = at('2026-02-01T12:00:00-05:00');
+    const onMar1 = birthdayWindow(week('2000-02-29', 'America/New_York', 'mar1'), asked);
+    // Clocks went forward on 8 March 2026, inside the window.
+    expect(onMar1).toEqual({ start: at('2026-02-22T00:00:00-05:00'), end: at('2026-03-09T00:00:00-04:00'), birthday: '2026-03-01', year: 2026 });
+    expect(onMar1.end - onMar1.start).toBe(15 * 24 * HOUR - HOUR);
+    const onFeb28 = birthdayWindow(week('2000-02-29', 'America/New_York', 'feb28'), asked);
+    expect(onFeb28).toEqual({ start: at('2026-02-21T00:00:00-05:00'), end: at('2026-03-08T00:00:00-05:00'), birthday: '2026-02-28', year: 2026 });
+    expect(onFeb28.end - onFeb28.start).toBe(15 * 24 * HOUR);
+  });
+
   it('rejects impossible dates, overlapping windows, unknown policies and zones', () => {
     const base = week('1990-05-05', 'Europe/Moscow');
     expect(() => birthdayWindow({ ...base, birthdate: '1990-02-30' }, 0)).toThrow(/birthdate "1990-02-30"/);

@@ -142,6 +142,34 @@ describe('percentOf', () => {
   });
 });
 
+describe('cashback amounts of the published tiers (5 % up to 50 000, 7 % above), text in and out', () => {
+  it.each<[string, string, RoundingMode, string]>([
+    ['10000.00', '5', 'half-up', '500.00'],
+    ['50000.00', '5', 'half-up', '2500.00'],
+    ['50000.01', '7', 'half-up', '3500.00'],
+    ['123456.78', '7', 'half-up', '8641.97'],
+    ['1000000.00', '7', 'half-up', '70000.00'],
+    ['1000.00', '7.5', 'half-up', '75.00'],
+    // 1666.6665: not a tie, so both half modes round up; down and up differ.
+    ['33333.33', '5', 'half-up', '1666.67'],
+    ['33333.33', '5', 'half-even', '1666.67'],
+    ['33333.33', '5', 'down', '1666.66'],
+    ['33333.33', '5', 'up', '1666.67'],
+    // 0.005 and 0.015: exact ties.
+    ['0.10', '5', 'half-up', '0.01'],
+    ['0.10', '5', 'half-even', '0.00'],
+    ['0.30', '5', 'half-even', '0.02'],
+  ])('%s RUB at %s %% (%s) → %s', (amount, percent, rounding, expected) => {
+    expect(formatAmount(percentOf(parseAmount(amount, 2), parsePercent(percent), rounding), 2)).toBe(expected);
+  });
+
+  it('works the same in a currency with no minor unit (JPY)', () => {
+    const exponent = currencyExponent('JPY');
+    expect(formatAmount(percentOf(parseAmount('12345', exponent), parsePercent('5'), 'half-up'), exponent)).toBe('617');
+    expect(formatAmount(percentOf(parseAmount('12350', exponent), parsePercent('5'), 'half-even'), exponent)).toBe('618');
+  });
+});
+
 describe('parsePercent', () => {
   it('turns percent text or numbers into basis points', () => {
     expect(parsePercent('7.5')).toBe(750);

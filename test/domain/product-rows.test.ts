@@ -30,10 +30,10 @@ const bitrixWithoutTax = (amount: number, tax: number | null): number => (tax ? 
 /**
  * What Bitrix reports for rows we wrote (reference §5.5): it keeps PRICE, QUANTITY, the discount and the tax we sent and
  * re-derives the rest: EXCLUSIVE = PRICE without tax; NETTO = EXCLUSIVE + SUM for DISCOUNT_TYPE_ID 1 (and for a 100 %
- * percent row), EXCLUSIVE / (1 − RATE) for type 2; BRUTTO = NETTO with tax.
+ * percent row), EXCLUSIVE / (1 − RATE) for type 2; BRUTTO = NETTO with tax. `withMarker` hands our markers back too.
  */
-const readBack = (result: DiscountedRows): BitrixRowSnapshot[] =>
-  result.rows.map(({ key, fields }) => {
+const readBack = (result: DiscountedRows, withMarker = false): BitrixRowSnapshot[] =>
+  result.rows.map(({ key, fields, marker }) => {
     const exclusive = bitrixWithoutTax(fields.PRICE, fields.TAX_RATE);
     const rate = BigInt(fields.DISCOUNT_RATE);
     const byAmount = (fields.DISCOUNT_TYPE_ID as number) === 1 || rate === BASIS_POINTS;
@@ -42,17 +42,29 @@ const readBack = (result: DiscountedRows): BitrixRowSnapshot[] =>
       ...(key === undefined ? {} : { key }),
       PRODUCT_ID: fields.PRODUCT_ID,
       PRODUCT_NAME: fields.PRODUCT_NAME,
+      PRICE: fields.PRICE,
       PRICE_NETTO: netto,
       PRICE_BRUTTO: bitrixWithTax(netto, fields.TAX_RATE),
       QUANTITY: fields.QUANTITY,
+      DISCOUNT_SUM: netto - exclusive,
       TAX_RATE: fields.TAX_RATE,
       TAX_INCLUDED: fields.TAX_INCLUDED,
+      ...(withMarker ? { marker } : {}),
     };
   });
 
-/** The base row as Bitrix can hold it: a tax-included price no net price maps to becomes the nearest one that does. */
-const asBitrixHoldsIt = (base: BaseProductRow): BaseProductRow =>
-  base.taxIncluded ? { ...base, basePriceMinor: bitrixWithTax(bitrixWithoutTax(base.basePriceMinor, base.taxRateBasisPoints), base.taxRateBasisPoints) } : base;
+/**
+ * The base row as read back without our marker. Tax-included rows: with a discount in net terms, PRICE_BRUTTO, i.e. a
+ * price no net price maps to becomes the nearest one that does; with none, PRICE, which is the discounted price when
+ * the gross discount was too small to show in net terms.
+ */
+const asReadWithoutMarker = (base: BaseProductRow, { fields }: DiscountedRow): BaseProductRow => {
+  if (!base.taxIncluded) return base;
+  const held = fields.DISCOUNT_SUM > 0 ? bitrixWithTax(bitrixWithoutTax(base.basePriceMinor, base.taxRateBasisPoints), base.taxRateBasisPoints) : fields.PRICE;
+  return { ...base, basePriceMinor: held };
+};
+const readWithoutMarker = (rows: readonly BaseProductRow[], result: DiscountedRows): BaseProductRow[] =>
+  rows.map((base, i) => asReadWithoutMarker(base, result.rows[i] as DiscountedRow));
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
@@ -283,6 +295,7 @@ describe('reversibility through Bitrix', () => {
     const rows = [row(99_900, 1000, { key: 'a', taxRateBasisPoints: 2000 }), row(12_345, 1500, { key: 'b', taxIncluded: false, taxRateBasisPoints: 1000 })];
     const written = applyRowDiscounts(rows, 2, { percentBasisPoints: 1000, absoluteMinor: 777 });
     expect(baseRowsFromBitrix(readBack(written))).toEqual(rows);
+    expect(baseRowsFromBitrix(readBack(written, true))).toEqual(rows);
   });
 
   it.each<[string, BaseProductRow, number]>([
@@ -297,46 +310,77 @@ describe('reversibility through Bitrix', () => {
     expect(baseRowsFromBitrix(readBack(written))).toEqual([base]);
   });
 
-  it('reads every percentage row back at its base price, for any price, rate, tax and quantity', () => {
-    fc.assert(
-      fc.property(baseRow, fc.integer({ min: 0, max: 10_000 }), fc.constantFrom('half-up' as const, 'half-even' as const, 'down' as const, 'up' as const), (base, percent, rounding) => {
-        const written = applyRowDiscounts([base], 2, { percentBasisPoints: percent, rounding });
-        expect(baseRowsFromBitrix(readBack(written))).toEqual([asBitrixHoldsIt(base)]);
-        if (!base.taxIncluded || !base.taxRateBasisPoints) expect(baseRowsFromBitrix(readBack(written))[0]?.basePriceMinor).toBe(base.basePriceMinor);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('reads every row back at its base price with any mix of percentages and absolute amounts', () => {
+  it('reads every row back at its exact base price with our marker, for any mix of percentages and absolute amounts', () => {
     fc.assert(
       fc.property(rowsAndTwoRequests, ([rows, request]) => {
-        expect(baseRowsFromBitrix(readBack(applyRowDiscounts(rows, 2, request)))).toEqual(rows.map(asBitrixHoldsIt));
+        expect(baseRowsFromBitrix(readBack(applyRowDiscounts(rows, 2, request), true))).toEqual(rows);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('reads a tax-included price no net price maps to back as the nearest one Bitrix holds, whatever the discount, then keeps it', () => {
-    // 0.03 with 20 % tax: net round(0.025) = 0.03, and 0.03 net is 0.04 with tax.
+  it('without the marker, reads every row back at the base price Bitrix can hold', () => {
+    fc.assert(
+      fc.property(rowsAndTwoRequests, ([rows, request]) => {
+        const written = applyRowDiscounts(rows, 2, request);
+        expect(baseRowsFromBitrix(readBack(written))).toEqual(readWithoutMarker(rows, written));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a discounted tax-included price no net price maps to (0.03 at 20 %: net 0.03, gross again 0.04) only through the marker', () => {
     const odd = row(3, 1000, { taxRateBasisPoints: 2000 });
-    const requests: RowDiscountRequest[] = [{}, { percentBasisPoints: 5000 }, { absoluteMinor: 1 }];
-    for (const request of requests) expect(baseRowsFromBitrix(readBack(applyRowDiscounts([odd], 2, request)))).toEqual([{ ...odd, basePriceMinor: 4 }]);
-    const held = { ...odd, basePriceMinor: 4 };
-    expect(baseRowsFromBitrix(readBack(applyRowDiscounts([held], 2, { percentBasisPoints: 5000 })))).toEqual([held]);
+    const discounted = applyRowDiscounts([odd], 2, { percentBasisPoints: 5000 });
+    expect(readBack(discounted)[0]).toMatchObject({ PRICE: 1, PRICE_NETTO: 3, PRICE_BRUTTO: 4, DISCOUNT_SUM: 2 });
+    expect(baseRowsFromBitrix(readBack(discounted, true))).toEqual([odd]);
+    expect(baseRowsFromBitrix(readBack(discounted))).toEqual([{ ...odd, basePriceMinor: 4 }]);
+    // With no discount on the row, PRICE is the price as entered.
+    expect(baseRowsFromBitrix(readBack(applyRowDiscounts([odd], 2)))).toEqual([odd]);
+  });
+
+  it('needs the marker when a gross discount is too small to show in net terms (0.10 at 20 %, 1 minor unit off)', () => {
+    const tiny = row(10, 1000, { taxRateBasisPoints: 2000 });
+    const discounted = applyRowDiscounts([tiny], 2, { absoluteMinor: 1 });
+    // Net 0.08 before and after the discount (0.083 and 0.075 both round to 0.08).
+    expect(readBack(discounted)[0]).toMatchObject({ PRICE: 9, PRICE_NETTO: 8, DISCOUNT_SUM: 0 });
+    expect(baseRowsFromBitrix(readBack(discounted, true))).toEqual([tiny]);
+    expect(baseRowsFromBitrix(readBack(discounted))).toEqual([{ ...tiny, basePriceMinor: 9 }]);
+  });
+
+  it('ignores a marker the row no longer matches (price, tax rate or mode edited) or that is not ours', () => {
+    const base = row(99_99, 1000, { taxRateBasisPoints: 2000 });
+    const [snapshot] = readBack(applyRowDiscounts([base], 2, { percentBasisPoints: 1000 }), true) as [BitrixRowSnapshot];
+    expect(snapshot.marker).toBe('b24loyalty:1:9999:2000:Y');
+    expect(baseRowsFromBitrix([snapshot])[0]?.basePriceMinor).toBe(99_99);
+    // A manager raised the price: Bitrix holds the new net price, which is now the base.
+    expect(baseRowsFromBitrix([{ ...snapshot, PRICE_NETTO: 10_000, PRICE_BRUTTO: 12_000 }])[0]?.basePriceMinor).toBe(12_000);
+    expect(baseRowsFromBitrix([{ ...snapshot, TAX_RATE: 1000 }])[0]?.basePriceMinor).toBe(snapshot.PRICE_BRUTTO);
+    expect(baseRowsFromBitrix([{ ...snapshot, TAX_INCLUDED: 'N' }])[0]?.basePriceMinor).toBe(snapshot.PRICE_NETTO);
+    for (const marker of ['b24loyalty:1:9999:2000', 'other:1:9999:2000:Y', 'b24loyalty:1:99999999999999999999:2000:Y', null]) {
+      expect(baseRowsFromBitrix([{ ...snapshot, marker }])[0]?.basePriceMinor).toBe(snapshot.PRICE_BRUTTO);
+    }
   });
 
   it('re-applying on the rows read back gives identical rows; A then B equals B on the original', () => {
     fc.assert(
-      fc.property(rowsAndTwoRequests, ([generated, a, b]) => {
-        const rows = generated.map(asBitrixHoldsIt);
+      fc.property(rowsAndTwoRequests, fc.boolean(), ([rows, a, b], withMarker) => {
         const once = applyRowDiscounts(rows, 2, a);
-        const readBase = baseRowsFromBitrix(readBack(once));
-        expect(readBase).toEqual(rows);
-        expect(applyRowDiscounts(readBase, 2, a)).toEqual(once);
-        expect(applyRowDiscounts(readBase, 2, b)).toEqual(applyRowDiscounts(rows, 2, b));
+        const readBase = baseRowsFromBitrix(readBack(once, withMarker));
+        const held = withMarker ? rows : readWithoutMarker(rows, once);
+        expect(readBase).toEqual(held);
+        if (withMarker) expect(applyRowDiscounts(readBase, 2, a)).toEqual(once);
+        expect(applyRowDiscounts(readBase, 2, b)).toEqual(applyRowDiscounts(held, 2, b));
+        // With the marker the base survives any number of rewrites.
+        if (withMarker) expect(baseRowsFromBitrix(readBack(applyRowDiscounts(readBase, 2, b), true))).toEqual(rows);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('names a bad field in a reported row', () => {
+    const [snapshot] = readBack(applyRowDiscounts([row(1000)], 2)) as [BitrixRowSnapshot];
+    expect(() => baseRowsFromBitrix([{ ...snapshot, TAX_INCLUDED: 'y' as 'Y' }])).toThrow('rows[0].TAX_INCLUDED: expected "Y" or "N", got y');
+    expect(() => baseRowsFromBitrix([snapshot, { ...snapshot, QUANTITY: 1.5 }])).toThrow('rows[1].quantity: expected a non-negative integer, got 1.5');
   });
 });
