@@ -42,6 +42,13 @@ export const referredDealWonSignal = wf.defineSignal<[ReferredDealWon]>('referre
 export const referrerDeletedSignal = wf.defineSignal('referrerDeleted');
 export const referralStatusQuery = wf.defineQuery<ReferralState>('referralStatus');
 
+/** The contact's current referral discount, read by the deal workflow when it applies discounts. */
+export interface ReferralDiscount {
+  percentBasisPoints: number;
+  reason: string;
+}
+export const referralDiscountQuery = wf.defineQuery<ReferralDiscount>('referralDiscount');
+
 const HISTORY_KEPT = 200;
 
 const activities = wf.proxyActivities<ReferralActivities>(CRM_CALL);
@@ -80,6 +87,10 @@ export async function referral(input: ReferralInput): Promise<ReferralState> {
   wf.setHandler(referredDealWonSignal, (won) => void pending.push(won));
   wf.setHandler(referrerDeletedSignal, () => void (state.closed = true));
   wf.setHandler(referralStatusQuery, () => state);
+  wf.setHandler(referralDiscountQuery, () => ({
+    percentBasisPoints: state.discountPercent * 100,
+    reason: `${state.qualifiedContactIds.length} qualified referrals`,
+  }));
 
   for (;;) {
     await wf.condition(() => pending.length > 0 || state.closed || wf.workflowInfo().continueAsNewSuggested);
