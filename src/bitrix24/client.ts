@@ -86,22 +86,23 @@ export class Bitrix24Client {
     budgetMethods: readonly string[] = [method],
   ): Promise<RestEnvelope> {
     let authReplayed = false;
-    let redirected = false;
+    // A portal rename is tried on the new host first and remembered only once that host has answered.
+    let movedOrigin: string | undefined;
     let attempt = 1;
     for (;;) {
       await this.awaitOperatingBudget(method, budgetMethods);
       if (this.bucket !== undefined) await this.bucket.acquire();
-      const prepared = await this.auth.prepare(method);
+      const prepared = withOrigin(await this.auth.prepare(method), movedOrigin);
       const outcome = await this.attempt(method, prepared, params);
       if (outcome.kind === 'ok') {
         this.observeOperating(method, outcome.envelope.time);
+        if (movedOrigin !== undefined) await this.rememberMove(movedOrigin);
         return outcome.envelope;
       }
       if (outcome.kind === 'redirect') {
-        if (redirected) throw this.tooManyRedirects(method);
-        redirected = true;
-        await this.auth.moveTo(outcome.origin);
-        this.onPortalMoved?.(outcome.origin);
+        if (movedOrigin !== undefined) throw this.refusedRedirect(method, 'portal redirected the call more than once');
+        if (isDowngrade(prepared.url, outcome.origin)) throw this.refusedRedirect(method, 'portal redirected an https call to plain http');
+        movedOrigin = outcome.origin;
         continue;
       }
       const error = outcome.error;
@@ -190,7 +191,23 @@ export class Bitrix24Client {
     await this.clock.sleep(pause);
   }
 
-  private tooManyRedirects(method: string): ValidationError {
-    return new ValidationError({ method, code: '', description: 'portal redirected the call more than once' });
+  private async rememberMove(origin: string): Promise<void> {
+    await this.auth.moveTo(origin);
+    this.onPortalMoved?.(origin);
   }
+
+  private refusedRedirect(method: string, description: string): ValidationError {
+    return new ValidationError({ method, code: '', description });
+  }
+}
+
+function withOrigin(prepared: PreparedAuth, origin: string | undefined): PreparedAuth {
+  if (origin === undefined) return prepared;
+  const url = new URL(prepared.url);
+  return { ...prepared, url: `${origin}${url.pathname}${url.search}` };
+}
+
+/** Credentials travel in the URL or body: never let a redirect send them in clear text. */
+function isDowngrade(fromUrl: string, toOrigin: string): boolean {
+  return new URL(fromUrl).protocol === 'https:' && new URL(toOrigin).protocol !== 'https:';
 }

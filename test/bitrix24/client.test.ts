@@ -70,6 +70,25 @@ describe('webhook calls', () => {
     expect(moved).toEqual(['https://new-acme.bitrix24.com']);
   });
 
+  it('keeps the old host when the redirect target fails, and refuses a redirect from https to http', async () => {
+    const moved: string[] = [];
+    const failingTarget = new ScriptedTransport(({ url }) =>
+      url.startsWith('https://acme.bitrix24.com')
+        ? { status: 302, body: undefined, location: 'https://elsewhere.example/rest/1/s3cr3tw3bh00k/crm.deal.get' }
+        : { status: 404, body: { error: 'NOT_FOUND', error_description: 'Not found' } },
+    );
+    const client = createWebhookClient({ webhookUrl: WEBHOOK, transport: failingTarget, rateLimiter: false, onPortalMoved: (origin) => moved.push(origin) });
+    await expect(client.call('crm.deal.get', { id: 1 })).rejects.toThrow();
+    await expect(client.call('crm.deal.get', { id: 2 })).rejects.toThrow();
+    expect(failingTarget.requests.map((r) => new URL(r.url).host)).toEqual(['acme.bitrix24.com', 'elsewhere.example', 'acme.bitrix24.com', 'elsewhere.example']);
+    expect(moved).toEqual([]);
+
+    const downgrade = new ScriptedTransport(() => ({ status: 301, body: undefined, location: 'http://acme.bitrix24.com/rest/1/s3cr3tw3bh00k/crm.deal.get' }));
+    const plain = createWebhookClient({ webhookUrl: WEBHOOK, transport: downgrade, rateLimiter: false });
+    await expect(plain.call('crm.deal.get', { id: 1 })).rejects.toThrow(/https call to plain http/);
+    expect(downgrade.requests).toHaveLength(1);
+  });
+
   it('maps timeouts to a transient error that may have been applied', async () => {
     const transport = new ScriptedTransport(() => Promise.reject(new TransportFailure('timeout', 'ECONNABORTED')));
     const client = createWebhookClient({ webhookUrl: WEBHOOK, transport, rateLimiter: false });
