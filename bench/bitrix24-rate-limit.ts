@@ -6,20 +6,11 @@
  *   npx tsx bench/bitrix24-rate-limit.ts            # 500 calls, ~225 s
  *   npx tsx bench/bitrix24-rate-limit.ts --calls 120
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createWebhookClient, LeakyBucket, RateLimitedError, rawCommand, type Bitrix24Client } from '../src/bitrix24';
 import { startSandbox } from '../src/sandbox';
+import { positiveIntegerArg, writeResult } from './support';
 
 const LIMITS = { burst: 50, drainPerSecond: 2 };
-
-function callsFromArgs(argv: readonly string[]): number {
-  const index = argv.indexOf('--calls');
-  if (index === -1) return 500;
-  const value = Number(argv[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--calls: expected a positive integer, got ${argv[index + 1] ?? '(nothing)'}`);
-  return value;
-}
 
 interface RunResult {
   calls: number;
@@ -85,16 +76,14 @@ async function run(calls: number, withLimiter: boolean): Promise<RunResult> {
 }
 
 async function main(): Promise<void> {
-  const calls = callsFromArgs(process.argv.slice(2));
+  const calls = positiveIntegerArg(process.argv, '--calls', 500);
   console.log(`sandbox limits: burst ${LIMITS.burst}, drain ${LIMITS.drainPerSecond}/s; ${calls} calls fired at once`);
   const withLimiter = await run(calls, true);
   console.log('client with leaky bucket:', withLimiter);
   const baseline = await run(calls, false);
   console.log('baseline (bucket disabled, no retries):', baseline);
   const result = { benchmark: 'bitrix24-rate-limit', limits: LIMITS, calls, withLimiter, baseline, recordedAt: new Date().toISOString() };
-  const dir = join(__dirname, 'results');
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'bitrix24-rate-limit.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeResult('bitrix24-rate-limit', result);
   console.log(
     `503s reaching the caller: ${withLimiter.rateLimitedAtCaller} with the bucket vs ${baseline.rateLimitedAtCaller} without; ` +
       `sustained ${withLimiter.sustainedRatePerSecond?.toFixed(3) ?? 'n/a'}/s = ${withLimiter.ratioToDrainRate?.toFixed(3) ?? 'n/a'} × drain rate`,
