@@ -59,7 +59,7 @@ const DEFAULT_WEBHOOK = { userId: 1, secret: 'sandbox-secret' };
 const SNAPSHOT_DEBOUNCE_MS = 50;
 
 function emptyStats(): SandboxStats {
-  return { httpRequests: 0, rejected503: 0, rejected429: 0, byMethod: {}, eventsDelivered: 0, eventsFailed: 0, eventsDropped: 0 };
+  return { httpRequests: 0, rejected503: 0, rejected429: 0, byMethod: {}, restCommands: 0, eventsDelivered: 0, eventsFailed: 0, eventsDropped: 0 };
 }
 
 function resolveSeed(seed: SandboxOptions['seed']): SandboxSeed {

@@ -158,6 +158,7 @@ export function buildServer(deps: ServerDeps, limits: LimitState): { app: Fastif
       if (route.kind === 'malformed') return sendError(reply, methodNotFound());
       deps.stats.byMethod[route.method] = (deps.stats.byMethod[route.method] ?? 0) + 1;
       const params = requestParams(request);
+      deps.stats.restCommands += commandsIn(route.method, params);
       try {
         const auth = authenticate(route, params);
         if (limits.bucket && !limits.bucket.tryTake()) throw new RestError(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
@@ -211,4 +212,10 @@ function successBody(body: MethodResult, time: ReturnType<typeof buildTime>): Re
   if (body.total !== undefined) out.total = body.total;
   out.time = time;
   return out;
+}
+
+function commandsIn(method: string, params: Record<string, unknown>): number {
+  if (method !== 'batch') return 1;
+  const commands = params.cmd;
+  return typeof commands === 'object' && commands !== null ? Object.keys(commands).length : 0;
 }

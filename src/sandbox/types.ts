@@ -119,6 +119,8 @@ export interface SandboxStats {
   rejected503: number;
   rejected429: number;
   byMethod: Record<string, number>;
+  /** REST commands asked for: one per plain call plus one per command inside a `batch`. */
+  restCommands: number;
   eventsDelivered: number;
   eventsFailed: number;
   eventsDropped: number;

@@ -17,6 +17,13 @@ describe('sandbox batch', () => {
   });
   afterAll(() => sandbox.stop());
 
+  it('counts each command inside a batch as a REST command, and a plain call as one', async () => {
+    sandbox.resetStats();
+    await call(sandbox, 'crm.deal.list', { select: ['ID'] });
+    await call(sandbox, 'batch', { halt: 0, cmd: { a: 'crm.deal.list?select[]=ID', b: 'crm.contact.list?select[]=ID', c: 'crm.status.list' } });
+    expect(sandbox.stats()).toMatchObject({ httpRequests: 2, restCommands: 4 });
+  });
+
   it('runs commands in order and resolves $result references, including whole-value arrays', async () => {
     const response = await call(sandbox, 'batch', {
       halt: 0,
