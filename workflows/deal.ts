@@ -3,6 +3,7 @@ import type { CustomerWorkflowActivities } from '../activities/customer-workflow
 import type { DealActivities, DealFacts } from '../activities/deal';
 import { crmEventSignal, type CrmEventNotice } from './crm-event';
 import { CRM_CALL, WORKFLOW_MESSAGE } from './activity-options';
+import { applyDealDiscounts, emptyDiscountMemory, releaseDealDiscounts, type DealDiscountMemory } from './deal-discounts';
 
 export interface DealInput {
   portal: string;
@@ -15,11 +16,21 @@ export interface DealInput {
 export interface DealMemory {
   won: { contactIds: number[]; primaryContactId: number | null; wonAt: number } | null;
   history: DealHistoryEntry[];
+  /** What the deal's discounts hold in the customers' workflows; absent in memories from before discounts. */
+  discounts?: DealDiscountMemory;
 }
 
 export interface DealHistoryEntry {
   at: number;
-  event: 'won-dispatched' | 'reversal-dispatched' | 'deleted' | 'no-change';
+  event:
+    | 'won-dispatched'
+    | 'reversal-dispatched'
+    | 'deleted'
+    | 'no-change'
+    | 'discounts-applied'
+    | 'discounts-unchanged'
+    | 'discounts-released'
+    | 'discounts-failed';
   stageId: string | null;
   reason: string;
 }
@@ -31,6 +42,8 @@ const COALESCE_WINDOW = '2 seconds';
 /** A deal that was never won has nothing to undo: its workflow ends after this long without events. */
 const IDLE_LIFETIME = '7 days';
 const HISTORY_KEPT = 50;
+/** Discounts on the deal's rows (issue #5): new commands, so histories recorded before it replay without them. */
+const DISCOUNTS_PATCH = 'deal-discounts';
 
 const crm = wf.proxyActivities<DealActivities>(CRM_CALL);
 const customers = wf.proxyActivities<CustomerWorkflowActivities>(WORKFLOW_MESSAGE);
@@ -61,6 +74,7 @@ export async function deal(input: DealInput): Promise<DealMemory> {
       notices.splice(0);
       const facts = await crm.readDealFacts({ portal: input.portal, dealId: input.dealId });
       if (facts === null) {
+        if (wf.patched(DISCOUNTS_PATCH)) await release(memory, input, 'deal deleted in the CRM', record);
         await reverse(memory, input, 'deal deleted in the CRM');
         record('deleted', null, 'deal deleted in the CRM');
         if (memory.won === null) return memory;
@@ -79,8 +93,9 @@ async function follow(
   memory: DealMemory,
   input: DealInput,
   facts: DealFacts,
-  record: (event: DealHistoryEntry['event'], stageId: string | null, reason: string) => void,
+  record: Recorder,
 ): Promise<void> {
+  if (wf.patched(DISCOUNTS_PATCH)) await settleDiscounts(memory, input, facts, record);
   if (facts.semantic === 'S' && memory.won === null) {
     const wonAt = Date.now();
     await customers.dispatchDealWon({
@@ -100,6 +115,35 @@ async function follow(
   } else {
     record('no-change', facts.stageId, facts.semantic === 'S' ? 'still won' : 'not won');
   }
+}
+
+type Recorder = (event: DealHistoryEntry['event'], stageId: string | null, reason: string) => void;
+
+/**
+ * Discounts are written while the deal is in progress in a discount stage and kept as they are afterwards; a lost
+ * deal gives back what they used up. A discount step the portal or an account refuses for good is recorded and does
+ * not stop the deal's won/reversed bookkeeping.
+ */
+async function settleDiscounts(memory: DealMemory, input: DealInput, facts: DealFacts, record: Recorder): Promise<void> {
+  if (facts.semantic === 'F') {
+    await release(memory, input, `deal lost in stage ${facts.stageId}`, record);
+    return;
+  }
+  if (!facts.discounts) return;
+  memory.discounts ??= emptyDiscountMemory();
+  try {
+    const outcome = await applyDealDiscounts(input.portal, facts, facts.discounts, memory.discounts);
+    record(outcome === 'applied' ? 'discounts-applied' : 'discounts-unchanged', facts.stageId, `discounts in stage ${facts.stageId}`);
+  } catch (error) {
+    if (!(error instanceof wf.ActivityFailure)) throw error;
+    wf.log.warn('deal discounts not applied', { dealId: input.dealId, cause: error.cause?.message ?? error.message });
+    record('discounts-failed', facts.stageId, error.cause?.message ?? error.message);
+  }
+}
+
+async function release(memory: DealMemory, input: DealInput, reason: string, record: Recorder): Promise<void> {
+  if (memory.discounts === undefined) return;
+  if (await releaseDealDiscounts(input.portal, input.dealId, memory.discounts, reason)) record('discounts-released', null, reason);
 }
 
 async function reverse(memory: DealMemory, input: DealInput, reason: string): Promise<void> {

@@ -12,11 +12,15 @@ export const LOYALTY_FIELDS = {
     cashbackBalance: 'UF_CRM_LOYALTY_CASHBACK',
     birthdayWindow: 'UF_CRM_LOYALTY_BDAY_WINDOW',
     summary: 'UF_CRM_LOYALTY_SUMMARY',
+    /** Customer group ids (programme `groups[].id`), comma-separated. */
+    group: 'UF_CRM_LOYALTY_GROUP',
   },
   deal: {
     status: 'UF_CRM_LOYALTY_STATUS',
     appliedDiscounts: 'UF_CRM_LOYALTY_DISCOUNTS',
     cashbackToRedeem: 'UF_CRM_LOYALTY_CASHBACK_REDEEM',
+    /** The engine's product-row markers (exact undiscounted prices), one per row: see src/domain/product-row-marker.ts. */
+    rowMarkers: 'UF_CRM_LOYALTY_ROW_BASE',
   },
 } as const;
 
@@ -48,11 +52,13 @@ export const LOYALTY_FIELD_DEFINITIONS: { contact: UserFieldDefinition[]; deal: 
     { fieldName: contact.cashbackBalance, userTypeId: 'double', label: 'Loyalty: cashback balance', settings: { PRECISION: 2 } },
     { fieldName: contact.birthdayWindow, userTypeId: 'boolean', label: 'Loyalty: birthday discount active', settings: { DEFAULT_VALUE: 0, DISPLAY: 'CHECKBOX' } },
     { fieldName: contact.summary, userTypeId: 'string', label: 'Loyalty: summary', settings: { ROWS: 4 } },
+    { fieldName: contact.group, userTypeId: 'string', label: 'Loyalty: customer group' },
   ],
   deal: [
     { fieldName: deal.status, userTypeId: 'string', label: 'Loyalty: status' },
     { fieldName: deal.appliedDiscounts, userTypeId: 'string', label: 'Loyalty: applied discounts', settings: { ROWS: 3 } },
     { fieldName: deal.cashbackToRedeem, userTypeId: 'double', label: 'Loyalty: cashback to redeem', settings: { PRECISION: 2 } },
+    { fieldName: deal.rowMarkers, userTypeId: 'string', label: 'Loyalty: undiscounted row prices (engine data)', settings: { ROWS: 2 } },
   ],
 };
 

@@ -92,6 +92,11 @@ export function stageRejection(programme: Programme, deal: DealContext): string 
   return null;
 }
 
+/** Null when `kind` may be granted on this deal, else why not (stage, pipeline or programme). */
+export function discountBlockedReason(programme: Programme, deal: DealContext, kind: DiscountKind): string | null {
+  return stageRejection(programme, deal) ?? notApplicableReason(programme, kind, deal.pipelineId);
+}
+
 function notApplicableReason(programme: Programme, kind: DiscountKind, pipelineId: PipelineId): string | null {
   const enabled: Record<DiscountKind, boolean> = {
     referral: programme.referral.enabled,
@@ -185,10 +190,9 @@ export function formatDiscountLine(discount: DiscountLine, programme: Programme)
 }
 
 export function contactDiscounts(programme: Programme, deal: DealContext, facts: ContactLoyaltyFacts): ContactDiscounts {
-  const stageProblem = stageRejection(programme, deal);
   const blocked = new Map<DiscountKind, string>();
   for (const kind of DISCOUNT_KINDS) {
-    const reason = stageProblem ?? notApplicableReason(programme, kind, deal.pipelineId);
+    const reason = discountBlockedReason(programme, deal, kind);
     if (reason !== null) blocked.set(kind, reason);
   }
   const percentLines = PERCENT_DISCOUNT_KINDS.map((kind) => {

@@ -51,3 +51,17 @@ export function markedBasePrice(row: MarkedRow, nettoOf: (terms: MarkedTerms) =>
   if (terms === null || terms.taxRateBasisPoints !== row.TAX_RATE || terms.taxIncluded !== (row.TAX_INCLUDED === 'Y')) return null;
   return nettoOf(terms) === row.PRICE_NETTO ? terms.basePriceMinor : null;
 }
+
+/**
+ * Where the markers live: one deal field holding the markers of the deal's rows, one per line in row order (the
+ * sandbox and many portals do not keep a row's XML_ID through `productrows.set`). A row whose line is missing or no
+ * longer matches it (someone added, removed or edited rows) simply has no marker and is read at its own prices.
+ */
+export function markersFieldValue(markers: readonly string[]): string {
+  return markers.join('\n');
+}
+
+export function markersFromField(value: string | null, rowCount: number): (string | null)[] {
+  const lines = (value ?? '').split('\n');
+  return Array.from({ length: rowCount }, (_, i) => (lines[i] ?? '').trim() || null);
+}

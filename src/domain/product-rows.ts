@@ -342,3 +342,24 @@ export function baseRowsFromBitrix(rows: readonly BitrixRowSnapshot[]): BaseProd
     return base;
   });
 }
+
+/** A reported row without PRICE_BRUTTO, which Bitrix24 re-derives from PRICE_NETTO and the tax rate. */
+export type ReportedRow = Omit<BitrixRowSnapshot, 'PRICE_BRUTTO'>;
+
+/** The snapshot of a reported row, with PRICE_BRUTTO derived the way Bitrix24 derives it (net price with tax, half-up). */
+export function snapshotOfReportedRow(row: ReportedRow): BitrixRowSnapshot {
+  return { ...row, PRICE_BRUTTO: withTax(row.PRICE_NETTO, row.TAX_RATE) };
+}
+
+const ROW_FIELDS_COMPARED = ['PRODUCT_ID', 'PRODUCT_NAME', 'PRICE', 'PRICE_NETTO', 'QUANTITY', 'DISCOUNT_SUM', 'TAX_RATE', 'TAX_INCLUDED'] as const;
+
+/** Whether the deal's rows already are the discounted rows: writing them again would change nothing. */
+export function rowsUnchanged(current: readonly BitrixRowSnapshot[], planned: readonly DiscountedRow[]): boolean {
+  return (
+    current.length === planned.length &&
+    current.every((row, i) => {
+      const target = planned[i]?.fields;
+      return target !== undefined && ROW_FIELDS_COMPARED.every((field) => row[field] === target[field]);
+    })
+  );
+}

@@ -5,7 +5,7 @@ import { exampleProgramme } from './programme.fixture';
 
 const programme = exampleProgramme();
 const SALES = { pipelineId: 0, stageId: 'PREPARATION' };
-const TRAVEL = { pipelineId: 3, stageId: 'C3:PREPARATION' };
+const TRAVEL = { pipelineId: 1, stageId: 'C1:PREPARATION' };
 
 function facts(extra: Partial<ContactLoyaltyFacts> = {}): ContactLoyaltyFacts {
   return {

@@ -8,12 +8,12 @@ export function exampleProgramme(overrides: Partial<Programme> = {}): Programme 
     timeZone: 'Europe/Moscow',
     pipelines: [
       { id: 0, name: 'Sales' },
-      { id: 3, name: 'Travel club' },
+      { id: 1, name: 'Travel club' },
       { id: 5, name: 'Service' },
     ],
     applicability: [
       { pipelineId: 0, earns: ['cashback', 'referral', 'purchaseCount'], discounts: ['referral', 'purchaseCount', 'birthday', 'group', 'cashback'], discountStages: ['NEW', 'PREPARATION'] },
-      { pipelineId: 3, earns: ['cashback', 'purchaseCount'], discounts: ['referral', 'birthday', 'group'], discountStages: ['C3:NEW', 'C3:PREPARATION'] },
+      { pipelineId: 1, earns: ['cashback', 'purchaseCount'], discounts: ['referral', 'birthday', 'group'], discountStages: ['C1:NEW', 'C1:PREPARATION'] },
       { pipelineId: 5, earns: [], discounts: [], discountStages: [] },
     ],
     referral: {

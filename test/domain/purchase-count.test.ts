@@ -6,7 +6,7 @@ const programme = exampleProgramme();
 
 function trips(n: number): PurchaseCountState {
   let state = emptyPurchaseCountState();
-  for (let i = 1; i <= n; i += 1) state = countPurchase(state, { dealId: `t${i}`, pipelineId: 3, wonAt: i }, programme).state;
+  for (let i = 1; i <= n; i += 1) state = countPurchase(state, { dealId: `t${i}`, pipelineId: 1, wonAt: i }, programme).state;
   return state;
 }
 
@@ -24,7 +24,7 @@ describe('cumulative purchase discount', () => {
 
   it('counts a deal once', () => {
     const state = trips(2);
-    const again = countPurchase(state, { dealId: 't2', pipelineId: 3, wonAt: 9 }, programme);
+    const again = countPurchase(state, { dealId: 't2', pipelineId: 1, wonAt: 9 }, programme);
     expect(again).toEqual({ state, decision: { kind: 'ignored', dealId: 't2', count: 2, reason: 'deal t2 was already counted' } });
   });
 
@@ -42,7 +42,7 @@ describe('cumulative purchase discount', () => {
   });
 
   it('reports the tier reached in the decision', () => {
-    const { decision } = countPurchase(trips(1), { dealId: 't2', pipelineId: 3, wonAt: 2 }, programme);
+    const { decision } = countPurchase(trips(1), { dealId: 't2', pipelineId: 1, wonAt: 2 }, programme);
     expect(decision).toEqual({ kind: 'counted', dealId: 't2', count: 2, percentBefore: 0, percentAfter: 300, reason: 'purchase 2 counted (deal t2): discount 3 %' });
   });
 });

@@ -104,7 +104,7 @@ describe('qualifyReferral', () => {
   const linked = link(emptyReferralState(), 'A', 'B').state;
 
   it.each([
-    ['pipeline-not-qualifying', won('B', 'd', { pipelineId: 3 }), 'pipeline Travel club does not qualify referrals'],
+    ['pipeline-not-qualifying', won('B', 'd', { pipelineId: 1 }), 'pipeline Travel club does not qualify referrals'],
     ['below-minimum-amount', won('B', 'd', { amountMinor: 99_999 }), 'deal amount 99999 is below the minimum 100000 (minor units)'],
     ['not-first-deal', won('B', 'd', { isFirstWonDeal: false }), 'deal d is not the first won deal of contact B'],
     ['not-referred', won('Z', 'd'), 'contact Z has no referrer'],
