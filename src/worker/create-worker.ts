@@ -1,5 +1,6 @@
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { WORKFLOWS_ENTRY } from './bundle';
+import type { WorkerTuning } from './tuning';
 
 export interface LoyaltyWorkerOptions {
   connection: NativeConnection;
@@ -8,6 +9,8 @@ export interface LoyaltyWorkerOptions {
   activities: object;
   /** A prebuilt bundle (production); without it the workflows are bundled at start-up. */
   workflowBundlePath?: string;
+  /** Cache, concurrency and shutdown grace; the SDK's defaults without it. */
+  tuning?: WorkerTuning;
 }
 
 export function createLoyaltyWorker(options: LoyaltyWorkerOptions): Promise<Worker> {
@@ -20,7 +23,17 @@ export function createLoyaltyWorker(options: LoyaltyWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...code,
+    ...(options.tuning ? workerTuningOptions(options.tuning) : {}),
   });
+}
+
+function workerTuningOptions(tuning: WorkerTuning) {
+  return {
+    maxCachedWorkflows: tuning.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
+    shutdownGraceTime: tuning.shutdownGraceTimeMs,
+  };
 }
 
 export interface RunningWorker {

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { correlationOf } from '../../src/observability/correlation';
+import { createJsonLogger } from '../../src/observability/logger';
+import { readObservabilitySettings } from '../../src/observability/settings';
+import { PinoTemporalLogger } from '../../src/observability/temporal-logger';
+import { bonusWorkflowId, contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
+import { readWorkerTuning } from '../../src/worker/tuning';
+
+describe('worker tuning from LOYALTY_WORKER_*', () => {
+  it('has explicit defaults', () => {
+    expect(readWorkerTuning({})).toEqual({
+      maxCachedWorkflows: 500,
+      maxConcurrentWorkflowTaskExecutions: 20,
+      maxConcurrentActivityTaskExecutions: 20,
+      shutdownGraceTimeMs: 30_000,
+    });
+  });
+
+  it('reads every setting', () => {
+    expect(
+      readWorkerTuning({
+        LOYALTY_WORKER_MAX_CACHED_WORKFLOWS: '0',
+        LOYALTY_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '4',
+        LOYALTY_WORKER_MAX_CONCURRENT_ACTIVITIES: ' 8 ',
+        LOYALTY_WORKER_SHUTDOWN_GRACE_SECONDS: '5',
+      }),
+    ).toEqual({ maxCachedWorkflows: 0, maxConcurrentWorkflowTaskExecutions: 4, maxConcurrentActivityTaskExecutions: 8, shutdownGraceTimeMs: 5_000 });
+  });
+
+  it('lists every wrong value by variable name', () => {
+    expect(() =>
+      readWorkerTuning({ LOYALTY_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1', LOYALTY_WORKER_MAX_CONCURRENT_ACTIVITIES: 'lots', LOYALTY_WORKER_SHUTDOWN_GRACE_SECONDS: '-1' }),
+    ).toThrow(
+      [
+        'invalid worker settings',
+        '  LOYALTY_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must be at least 2',
+        '  LOYALTY_WORKER_MAX_CONCURRENT_ACTIVITIES: must be a whole number',
+        '  LOYALTY_WORKER_SHUTDOWN_GRACE_SECONDS: must be a whole number',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('observability settings', () => {
+  it('defaults to info logs and no metrics endpoint', () => {
+    expect(readObservabilitySettings({})).toEqual({ logLevel: 'info', metricsBindAddress: null });
+    expect(readObservabilitySettings({ LOYALTY_LOG_LEVEL: 'debug', LOYALTY_METRICS_ADDRESS: '0.0.0.0:9464' })).toEqual({ logLevel: 'debug', metricsBindAddress: '0.0.0.0:9464' });
+  });
+
+  it('names the variable of a wrong value', () => {
+    expect(() => readObservabilitySettings({ LOYALTY_LOG_LEVEL: 'loud', LOYALTY_METRICS_ADDRESS: '9464' })).toThrow(
+      'invalid observability settings\n  LOYALTY_LOG_LEVEL: must be one of trace, debug, info, warn, error\n  LOYALTY_METRICS_ADDRESS: must be host:port such as 0.0.0.0:9464',
+    );
+  });
+});
+
+describe('log correlation from workflow ids', () => {
+  it('reads the portal and the contact, deal or bonus request back from every workflow id format', () => {
+    expect(correlationOf(contactWorkflowId('acme.bitrix24.ru', 'cashback', 42))).toEqual({ portal: 'acme.bitrix24.ru', contactId: 42 });
+    expect(correlationOf(contactWorkflowId('acme.bitrix24.ru', 'referral', 7))).toEqual({ portal: 'acme.bitrix24.ru', contactId: 7 });
+    expect(correlationOf(dealWorkflowId('acme.bitrix24.ru', 901))).toEqual({ portal: 'acme.bitrix24.ru', dealId: 901 });
+    expect(correlationOf(bonusWorkflowId('acme.bitrix24.ru', 'r-1'))).toEqual({ portal: 'acme.bitrix24.ru', bonusRequestId: 'r-1' });
+  });
+
+  it('adds nothing for other ids', () => {
+    expect(correlationOf('some-other-workflow')).toEqual({});
+    expect(correlationOf(undefined)).toEqual({});
+  });
+});
+
+describe('JSON logger', () => {
+  function capture() {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createJsonLogger({ service: 'worker', level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    return { lines, logger };
+  }
+
+  it('writes SDK lines with their context, the CRM ids and the error serialised under err', () => {
+    const { lines, logger } = capture();
+    new PinoTemporalLogger(logger).warn('Activity failed', {
+      workflowId: dealWorkflowId('acme.bitrix24.ru', 5),
+      activityType: 'readDeal',
+      error: new Error('portal unavailable'),
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        service: 'worker',
+        msg: 'Activity failed',
+        workflowId: 'loyalty/acme.bitrix24.ru/deal/deal-5',
+        activityType: 'readDeal',
+        portal: 'acme.bitrix24.ru',
+        dealId: 5,
+        err: expect.objectContaining({ type: 'Error', message: 'portal unavailable' }),
+      }),
+    ]);
+  });
+
+  it('drops lines below its level and blanks secrets', () => {
+    const { lines, logger } = capture();
+    const temporal = new PinoTemporalLogger(logger);
+    temporal.debug('noise');
+    temporal.info('connected', { apiKey: 'k-123', settings: { webhookUrl: 'https://p/rest/1/s3cr3t/' } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'connected', apiKey: '[redacted]', settings: { webhookUrl: '[redacted]' } });
+  });
+});
