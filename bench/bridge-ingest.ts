@@ -13,12 +13,18 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import axios from 'axios';
 import { startBridge } from '../src/bridge';
-import { signalEntityWorkflow } from '../src/bridge/temporal-notice';
+import { signalEntityWorkflow } from '../src/intake/entity-notice';
+import { LOYALTY_TASK_QUEUE } from '../src/temporal/task-queues';
 import { encodeFormPairs } from '../src/sandbox/php-form';
 import { startDevServer } from '../src/temporal/dev-server';
 import { devServerExecutable, freePort, latencySummary, positiveIntegerArg, runPool, writeResult, type LatencySummary } from './support';
 
 const PORTAL = { key: 'bench-ingest', memberId: 'bench-member', applicationToken: 'bench-application-token' };
+
+/** What the bridge hands Temporal for one deal event. */
+function dealNotice(dealId: number) {
+  return { event: 'ONCRMDEALUPDATE', kind: 'deal', entityId: dealId, ts: 1, source: 'webhook' } as const;
+}
 
 interface IngestRun {
   events: number;
@@ -72,11 +78,11 @@ async function main(): Promise<void> {
   const bridge = await startBridge({ portals: [PORTAL], temporal: client, logger: false });
   try {
     // Warm both paths so neither pays for connection set-up inside the measurement.
-    await timed(100, concurrency, (i) => signalEntityWorkflow(client, 'warm-bare', { event: 'ONCRMDEALUPDATE', kind: 'deal', entityId: i + 1, ts: 1 }, 10_000));
+    await timed(100, concurrency, (i) => signalEntityWorkflow(client, { portal: 'warm-bare', taskQueue: LOYALTY_TASK_QUEUE }, dealNotice(i + 1), 10_000));
     await timed(100, concurrency, (i) => postEvent(bridge.url, 1_000_000 + i));
 
     const bare = await timed(events, concurrency, (i) =>
-      signalEntityWorkflow(client, 'bench-bare', { event: 'ONCRMDEALUPDATE', kind: 'deal', entityId: i + 1, ts: 1 }, 10_000),
+      signalEntityWorkflow(client, { portal: 'bench-bare', taskQueue: LOYALTY_TASK_QUEUE }, dealNotice(i + 1), 10_000),
     );
     const viaBridge = await timed(events, concurrency, (i) => postEvent(bridge.url, i + 1));
     const result = {

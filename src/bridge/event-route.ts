@@ -2,7 +2,7 @@ import { type Client } from '@temporalio/client';
 import { type EventOutcome } from './metrics';
 import { isBridgeEvent, readCredentials, readEntityEvent, readEventName } from './payload';
 import { type PortalRegistry } from './portal-registry';
-import { signalEntityWorkflow } from './temporal-notice';
+import { signalEntityWorkflow } from '../intake/entity-notice';
 
 /** What the access log line of one event POST says: ids and outcome only, never a token. */
 export interface EventLogContext {
@@ -24,6 +24,8 @@ export interface EventAnswer {
 export interface EventRouteDeps {
   registry: PortalRegistry;
   temporal: Client;
+  /** Where the entity workflows run. */
+  taskQueue: string;
   temporalDeadlineMs: number;
 }
 
@@ -55,7 +57,8 @@ export async function handleEvent(deps: EventRouteDeps, body: unknown): Promise<
   if (!parsed.ok) return malformed(parsed.problem, { event, ...who });
   const log = { event, entityId: parsed.value.entityId, ts: parsed.value.ts, ...who };
   try {
-    await signalEntityWorkflow(deps.temporal, portal.key, parsed.value, deps.temporalDeadlineMs);
+    const route = { portal: portal.key, taskQueue: deps.taskQueue };
+    await signalEntityWorkflow(deps.temporal, route, { ...parsed.value, source: 'webhook' }, deps.temporalDeadlineMs);
   } catch (error) {
     const body = { error: 'temporal_unavailable', message: 'event not recorded: Temporal did not accept it in time, retry later' };
     return { status: 503, body, log: { outcome: 'temporal_unavailable', ...log, error: describeError(error) } };

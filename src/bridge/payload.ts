@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CONTACT_EVENTS, DEAL_EVENTS, type ContactEventName, type DealEventName } from '../../workflows/crm-event';
+import { type ContactEventName, type DealEventName } from '../../workflows/crm-event';
+import { entityKindOf, type EntityKind } from '../intake/entity-notice';
 
 /**
  * The Bitrix24 outbound event body after PHP bracket decoding (`data[FIELDS][ID]=7` → `{data: {FIELDS: {ID: '7'}}}`).
@@ -28,7 +29,7 @@ const entityEventSchema = z.object({
   ts: positiveInteger,
 });
 
-export type EntityKind = 'deal' | 'contact';
+export { entityKindOf, type EntityKind };
 export type BridgeEventName = DealEventName | ContactEventName;
 
 export interface EventCredentials {
@@ -44,16 +45,6 @@ export interface EntityEvent {
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
-
-const DEAL_EVENT_NAMES: ReadonlySet<string> = new Set(DEAL_EVENTS);
-const CONTACT_EVENT_NAMES: ReadonlySet<string> = new Set(CONTACT_EVENTS);
-
-/** Which workflow family an event wakes, or null for events the engine does not react to. */
-export function entityKindOf(event: string): EntityKind | null {
-  if (DEAL_EVENT_NAMES.has(event)) return 'deal';
-  if (CONTACT_EVENT_NAMES.has(event)) return 'contact';
-  return null;
-}
 
 /** `auth[member_id]` and `auth[application_token]`, or null when either is missing (an unauthenticated request). */
 export function readCredentials(body: unknown): EventCredentials | null {

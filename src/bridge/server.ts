@@ -5,6 +5,7 @@ import { handleEvent, type EventLogContext } from './event-route';
 import { BridgeMetrics } from './metrics';
 import { type PortalConfig, PortalRegistry } from './portal-registry';
 import { pingTemporal } from './temporal-notice';
+import { LOYALTY_TASK_QUEUE } from '../temporal/task-queues';
 
 export const EVENTS_PATH = '/bitrix24/events';
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -15,6 +16,8 @@ export const DEFAULT_READINESS_DEADLINE_MS = 1_000;
 export interface BridgeServerOptions {
   portals: readonly PortalConfig[];
   temporal: Client;
+  /** Task queue of the entity workflows the events start; default the loyalty queue. */
+  taskQueue?: string;
   bodyLimitBytes?: number;
   temporalDeadlineMs?: number;
   readinessDeadlineMs?: number;
@@ -53,6 +56,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
   const deps = {
     registry,
     temporal: options.temporal,
+    taskQueue: options.taskQueue ?? LOYALTY_TASK_QUEUE,
     temporalDeadlineMs: options.temporalDeadlineMs ?? DEFAULT_TEMPORAL_DEADLINE_MS,
   };
   app.post(EVENTS_PATH, {

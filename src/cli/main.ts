@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { backfillCommand } from './backfill';
 import { bridgeCommand } from './bridge';
 import { inspectCommand } from './inspect';
+import { reconcileCommand } from './reconcile';
 import { rulesCommand } from './rules';
 import { sandboxCommand } from './sandbox';
 import { setupCommand } from './setup';
@@ -17,7 +19,9 @@ const program = new Command('loyalty')
   .addCommand(inspectCommand())
   .addCommand(setupCommand())
   .addCommand(rulesCommand())
-  .addCommand(sandboxCommand());
+  .addCommand(sandboxCommand())
+  .addCommand(reconcileCommand())
+  .addCommand(backfillCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`loyalty: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWebhookClient, setupPortal } from '../bitrix24';
 import { loadProgramme } from '../config/load-programme';
+import { configureIntake, readIntakeSettings } from '../intake/settings';
 import { startSandbox, type SandboxHandle } from '../sandbox';
 import { startDevServer, type RunningDevServer } from '../temporal/dev-server';
 import { LOYALTY_TASK_QUEUE } from '../temporal/task-queues';
@@ -44,6 +45,7 @@ async function runEngine(options: StartOptions): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stops: (() => Promise<void>)[] = [];
   const programme = loadProgramme(options.rules);
+  const intake = readIntakeSettings(process.env);
   try {
     const temporal = await connectTemporal(options, stops);
     const webhookUrl = await portalWebhook(options, stops);
@@ -59,6 +61,8 @@ async function runEngine(options: StartOptions): Promise<void> {
     });
     stops.push(() => worker.stop());
     console.log(`Worker polling task queue "${LOYALTY_TASK_QUEUE}" in namespace "${options.namespace}"`);
+    const target = { address: temporal.address, namespace: options.namespace };
+    for (const line of await configureIntake(target, LOYALTY_TASK_QUEUE, intake)) console.log(line);
     console.log('Engine running. Press Ctrl-C to stop.');
     await Promise.race([waitForShutdownSignal(), worker.running.done]);
   } finally {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWebhookClient } from '../bitrix24';
 import { loadProgramme } from '../config/load-programme';
+import { configureIntake, readIntakeSettings } from '../intake/settings';
 import { LOYALTY_TASK_QUEUE } from '../temporal/task-queues';
 import { startLoyaltyWorker } from '../worker/loyalty-worker';
 import { waitForShutdownSignal } from './shutdown-signal';
@@ -31,6 +32,7 @@ export function workerCommand(): Command {
 async function runLoyaltyWorker(options: WorkerOptions): Promise<void> {
   const webhookUrl = options.webhookUrl ?? process.env.BITRIX24_WEBHOOK_URL;
   if (!webhookUrl) throw new Error('worker: --webhook-url (or BITRIX24_WEBHOOK_URL) is required');
+  const intake = readIntakeSettings(process.env);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const worker = await startLoyaltyWorker({
     temporalAddress: options.temporalAddress,
@@ -41,6 +43,11 @@ async function runLoyaltyWorker(options: WorkerOptions): Promise<void> {
     ...(options.workflowBundle ? { workflowBundlePath: options.workflowBundle } : {}),
   });
   console.log(`Worker polling "${options.taskQueue}" on ${options.temporalAddress}`);
-  await Promise.race([waitForShutdownSignal(), worker.running.done]);
-  await worker.stop();
+  try {
+    const target = { address: options.temporalAddress, namespace: options.namespace };
+    for (const line of await configureIntake(target, options.taskQueue, intake)) console.log(line);
+    await Promise.race([waitForShutdownSignal(), worker.running.done]);
+  } finally {
+    await worker.stop();
+  }
 }

@@ -33,6 +33,11 @@ function likeMatches(actual: unknown, pattern: string, explicitWildcards: boolea
   return regex.test(text);
 }
 
+/** The portal stores datetimes to the second: a change at 12:00:00.700 is not after a `>` bound of 12:00:00. */
+function toWholeSecond(epochMs: unknown): unknown {
+  return typeof epochMs === 'number' ? Math.floor(epochMs / 1000) * 1000 : epochMs;
+}
+
 function buildPredicate<R>(target: FilterTarget<R>, key: string, raw: unknown): (record: R) => boolean {
   const { op, field } = splitKey(key);
   const kind = target.kindOf(field);
@@ -40,7 +45,8 @@ function buildPredicate<R>(target: FilterTarget<R>, key: string, raw: unknown): 
   const parse = (v: unknown): unknown => (kind === 'multifield' ? String(v) : fromWire(kind, v, field, target.timeZone));
   const values = (record: R): unknown[] => {
     const v = target.valueOf(record, field);
-    return Array.isArray(v) ? v : [v];
+    const list = Array.isArray(v) ? v : [v];
+    return kind === 'datetime' ? list.map(toWholeSecond) : list;
   };
   const equalsAny = (record: R, expected: unknown[]): boolean =>
     values(record).some((actual) => expected.some((e) => compareInternal(actual, e) === 0));
