@@ -1,5 +1,5 @@
-import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, type QueryDefinition, type SignalDefinition } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
 import { cashbackAmountFor } from '../src/domain/cashback-rules';
 import { formatAmount } from '../src/domain/money';
@@ -8,6 +8,7 @@ import { CONTACT_ID, PORTAL, PROGRAMME } from '../src/temporal/search-attributes
 import { contactWorkflowId, type ContactWorkflowKind } from '../src/temporal/workflow-ids';
 import { cashback, cashbackPolicyOf, creditUpdate, dealReversedSignal, dealWonSignal, type CreditOutcome, type ManualCredit } from '../workflows/cashback';
 import { purchaseReversedSignal, purchases, purchaseWonSignal } from '../workflows/purchases';
+import { ownDealReversedSignal, ownDealWonSignal } from '../workflows/referral';
 
 export interface CustomerWorkflowDeps {
   client: Client;
@@ -43,17 +44,41 @@ export interface ReversedDealDispatch {
 /** Activities that message a customer's workflows, starting them on first use. */
 export interface CustomerWorkflowActivities {
   creditCashback(request: CashbackCreditRequest): Promise<CreditOutcome>;
-  /** Tells the customers of a won deal: the payer earns cashback, every contact counts a purchase. */
+  /**
+   * Tells the customers of a won deal: the payer earns cashback, every contact counts a purchase, and every contact
+   * in the referral programme forwards the deal to their referrer, whose workflow decides whether it qualifies.
+   */
   dispatchDealWon(dispatch: WonDealDispatch): Promise<void>;
   dispatchDealReversed(dispatch: ReversedDealDispatch): Promise<void>;
 }
 
-function searchAttributes(portal: string, contactId: number, kind: ContactWorkflowKind): SearchAttributePair[] {
+export function customerSearchAttributes(portal: string, contactId: number, kind: ContactWorkflowKind): SearchAttributePair[] {
   return [
     { key: PORTAL, value: portal },
     { key: CONTACT_ID, value: String(contactId) },
     { key: PROGRAMME, value: kind },
   ];
+}
+
+/** A query on a workflow that is not there answers `absent`: the contact simply has nothing there yet. */
+export async function queryIfPresent<T, A extends unknown[]>(client: Client, workflowId: string, query: QueryDefinition<T, A>, absent: T, ...args: A): Promise<T> {
+  try {
+    return await client.workflow.getHandle(workflowId).query(query, ...args);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return absent;
+    throw error;
+  }
+}
+
+/** Signals a running workflow; one that was never started or has ended is left alone. Returns whether it ran. */
+export async function signalIfRunning<A extends unknown[]>(client: Client, workflowId: string, signal: SignalDefinition<A>, ...args: A): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).signal(signal, ...args);
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }
 
 export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): CustomerWorkflowActivities {
@@ -62,13 +87,13 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
     workflowId: contactWorkflowId(portal, 'cashback', contactId),
     taskQueue,
     args: [{ portal, contactId, policy: cashbackPolicyOf(programme.cashback, programme.timeZone) }] as Parameters<typeof cashback>,
-    typedSearchAttributes: searchAttributes(portal, contactId, 'cashback'),
+    typedSearchAttributes: customerSearchAttributes(portal, contactId, 'cashback'),
   });
   const purchasesStart = (portal: string, contactId: number) => ({
     workflowId: contactWorkflowId(portal, 'purchases', contactId),
     taskQueue,
     args: [{ portal, contactId, programme }] as Parameters<typeof purchases>,
-    typedSearchAttributes: searchAttributes(portal, contactId, 'purchases'),
+    typedSearchAttributes: customerSearchAttributes(portal, contactId, 'purchases'),
   });
   const money = (minor: number) => `${formatAmount(minor, programme.currencyExponent)} ${programme.currency}`;
 
@@ -101,6 +126,13 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
           signal: purchaseWonSignal,
           signalArgs: [{ dealId: won.dealId, pipelineId: won.pipelineId, wonAt: won.wonAt }],
         });
+        // Only contacts in the referral programme have a referral workflow; it forwards the deal to their referrer.
+        await signalIfRunning(client, contactWorkflowId(won.portal, 'referral', contactId), ownDealWonSignal, {
+          dealId: won.dealId,
+          pipelineId: won.pipelineId,
+          amountMinor: won.amountMinor,
+          wonAt: won.wonAt,
+        });
       }
     },
 
@@ -117,6 +149,11 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
           ...purchasesStart(reversed.portal, contactId),
           signal: purchaseReversedSignal,
           signalArgs: [{ dealId: reversed.dealId }],
+        });
+        await signalIfRunning(client, contactWorkflowId(reversed.portal, 'referral', contactId), ownDealReversedSignal, {
+          dealId: reversed.dealId,
+          at: reversed.at,
+          reason: reversed.reason,
         });
       }
     },

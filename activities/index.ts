@@ -2,11 +2,16 @@ import type { Client } from '@temporalio/client';
 import type { Bitrix24Client } from '../src/bitrix24';
 import type { Programme } from '../src/domain/programme';
 import { createBirthdayActivities } from './birthday';
+import { createContactFactsActivities } from './contact-facts';
 import { createCrmCommentActivities } from './bonus';
 import { createCashbackActivities } from './cashback';
+import { createContactActivities } from './contact';
 import { createCustomerWorkflowActivities } from './customer-workflows';
 import { createDealActivities } from './deal';
+import { createOfflineEventActivities } from './offline-events';
+import { createDealDiscountMessageActivities } from './deal-discounts';
 import { createPurchaseActivities } from './purchases';
+import { createReconcileActivities } from './reconcile';
 import { createReferralActivities } from './referral';
 
 export interface ActivityDeps {
@@ -20,12 +25,17 @@ export interface ActivityDeps {
 /** Every activity the loyalty worker registers, bound to one portal. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createReferralActivities(deps.bitrix),
+    ...createReferralActivities({ bitrix: deps.bitrix, client: deps.temporal, taskQueue: deps.taskQueue, programme: deps.programme }),
+    ...createContactActivities({ bitrix: deps.bitrix, client: deps.temporal, taskQueue: deps.taskQueue, programme: deps.programme }),
     ...createCashbackActivities(deps.bitrix),
     ...createBirthdayActivities(deps.bitrix),
     ...createPurchaseActivities(deps.bitrix),
-    ...createDealActivities(deps.bitrix),
+    ...createDealActivities(deps.bitrix, deps.programme),
+    ...createContactFactsActivities({ client: deps.temporal, programme: deps.programme }),
+    ...createDealDiscountMessageActivities({ client: deps.temporal, taskQueue: deps.taskQueue }),
     ...createCrmCommentActivities(deps.bitrix),
     ...createCustomerWorkflowActivities({ client: deps.temporal, taskQueue: deps.taskQueue, programme: deps.programme }),
+    ...createReconcileActivities({ bitrix: deps.bitrix, temporal: deps.temporal, taskQueue: deps.taskQueue, timeZone: deps.programme.timeZone }),
+    ...createOfflineEventActivities({ bitrix: deps.bitrix, temporal: deps.temporal, taskQueue: deps.taskQueue }),
   };
 }

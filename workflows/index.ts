@@ -2,6 +2,10 @@
 export { birthday } from './birthday';
 export { bonus } from './bonus';
 export { cashback } from './cashback';
+export { contact } from './contact';
 export { deal } from './deal';
+export { groupDiscountUsage } from './group-discount-usage';
+export { offlineEvents } from './offline-events';
 export { purchases } from './purchases';
+export { reconciler } from './reconciler';
 export { referral } from './referral';

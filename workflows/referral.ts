@@ -1,115 +1,401 @@
 import * as wf from '@temporalio/workflow';
+import type { CrmCommentActivities } from '../activities/bonus';
+import type { CustomerWorkflowActivities } from '../activities/customer-workflows';
 import type { ReferralActivities } from '../activities/referral';
-import { projectSafely } from './crm-projection';
-import { CRM_CALL } from './activity-options';
+import { formatAmount } from '../src/domain/money';
+import { formatPercent, type Programme } from '../src/domain/programme';
+import {
+  ancestorsOf,
+  contactReferralDiscount,
+  emptyReferralState,
+  linkReferral,
+  qualifyReferral,
+  referrerDiscount,
+  reverseQualification,
+  type ContactReferralDiscount,
+  type Qualification,
+  type ReferralDecision,
+  type ReferralState,
+  type WonDeal,
+} from '../src/domain/referral';
+import { CRM_CALL, WORKFLOW_MESSAGE } from './activity-options';
+import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
+import { legacyReferral, type LegacyReferralInput, type LegacyReferralState } from './referral-legacy';
 
-export interface ReferralThreshold {
-  referrals: number;
-  percent: number;
-}
-
+/**
+ * One workflow per contact (id `contactWorkflowId(portal, 'referral', id)`), started when the contact refers someone
+ * or is referred. As a referrer it owns the links it made and their qualifications (src/domain/referral.ts decides);
+ * as a referred contact it knows its own referrer, forwards its won and reversed deals there, and answers its
+ * welcome discount. The deal workflow asks every contact's referral workflow for `referralDiscountQuery`.
+ */
 export interface ReferralInput {
   portal: string;
-  referrerContactId: number;
-  thresholds: ReferralThreshold[];
+  contactId: number;
+  programme: Programme;
   /** Carried across continue-as-new. */
-  state?: ReferralState;
+  carried?: ReferralMemory;
 }
+
+export interface ReferralMemory {
+  /** The links this contact made and their qualifications, plus the link that brought this contact in. */
+  referrals: ReferralState;
+  /** As a referred contact: a deal of theirs qualified at least once (the referrer's workflow says so). */
+  everQualified: boolean;
+  /** This contact's own won deals that were not reversed, to tell a first deal. */
+  ownWonDealIds: number[];
+  /** This contact had won deals before the link (the facts the link was decided with). */
+  hadWonDealsBeforeLink: boolean;
+  projected: ReferralProjection | null;
+  history: ReferralHistoryEntry[];
+  /** Work decided but not yet done: carried so none is lost across continue-as-new. */
+  outbox: ReferralEffect[];
+  deleted: boolean;
+}
+
+export interface ReferralProjection {
+  referralCount: number;
+  discountBasisPoints: number;
+}
+
+export type ReferralHistoryEvent =
+  | ReferralDecision['kind']
+  | 'referred-by'
+  | 'own-deal-won'
+  | 'own-deal-reversed'
+  | 'reward-credited'
+  | 'effect-failed'
+  | 'contact-deleted';
 
 export interface ReferralHistoryEntry {
-  kind: 'qualified' | 'duplicate-ignored' | 'discount-raised';
-  referredContactId?: number;
-  dealId?: number;
-  discountPercent?: number;
+  at: number;
+  event: ReferralHistoryEvent;
   reason: string;
+  decision?: ReferralDecision;
 }
 
-export interface ReferralState {
-  qualifiedContactIds: number[];
-  discountPercent: number;
-  /** What the CRM was last told, so unchanged values are not written again. */
-  projected: { qualifiedReferrals: number; discountPercent: number } | null;
-  history: ReferralHistoryEntry[];
-  closed: boolean;
-}
-
-export interface ReferredDealWon {
-  referredContactId: number;
-  dealId: number;
-}
-
-export const referredDealWonSignal = wf.defineSignal<[ReferredDealWon]>('referredDealWon');
-export const referrerDeletedSignal = wf.defineSignal('referrerDeleted');
-export const referralStatusQuery = wf.defineQuery<ReferralState>('referralStatus');
+export type ReferralEffect =
+  | { kind: 'comment'; contactId: number; text: string; reference: string }
+  | { kind: 'credit'; contactId: number; key: string; amountMinor: number; reason: string }
+  | { kind: 'forward-won'; referrerId: number; deal: WonDeal }
+  | { kind: 'forward-reversed'; referrerId: number; dealId: string; at: number }
+  | { kind: 'tell-referred'; referredId: number; dealId: string };
 
 /** The contact's current referral discount, read by the deal workflow when it applies discounts. */
 export interface ReferralDiscount {
   percentBasisPoints: number;
   reason: string;
 }
+
+export interface ReferralView {
+  contactId: number;
+  referrerId: number | null;
+  referred: { contactId: number; linkedAt: number }[];
+  qualifications: Qualification[];
+  discount: ContactReferralDiscount & { qualifiedCount: number; reason: string };
+  history: ReferralHistoryEntry[];
+}
+
+export interface LinkReferredRequest {
+  referredId: number;
+  at: number;
+  referredIsExistingCustomer: boolean;
+  /** This contact's referrers above its own, nearest first, read from their workflows. */
+  referrerAncestors: string[];
+  /** The referred contact's referrer as its own workflow knows it. */
+  referredCurrentReferrerId: string | null;
+}
+
+export interface ReferrerLinked {
+  referrerId: number;
+  linkedAt: number;
+  hadWonDeals: boolean;
+}
+
+export interface OwnDealWon {
+  dealId: number;
+  pipelineId: number;
+  amountMinor: number;
+  wonAt: number;
+}
+
+export interface OwnDealReversed {
+  dealId: number;
+  at: number;
+  reason: string;
+}
+
+/** A referrer decides on a contact it referred: the decision comes back to the contact workflow for its history. */
+export const linkReferredUpdate = wf.defineUpdate<ReferralDecision, [LinkReferredRequest]>('linkReferred');
+/** This contact was linked to its referrer (by the referrer's workflow decision). */
+export const referrerLinkedSignal = wf.defineSignal<[ReferrerLinked]>('referrerLinked');
+export const ownDealWonSignal = wf.defineSignal<[OwnDealWon]>('ownDealWon');
+export const ownDealReversedSignal = wf.defineSignal<[OwnDealReversed]>('ownDealReversed');
+/** From a referred contact's workflow: one of their deals was won, or stopped being won. */
+export const referredDealWonSignal = wf.defineSignal<[WonDeal]>('referredDealWon');
+export const referredDealReversedSignal = wf.defineSignal<[{ dealId: string; at: number }]>('referredDealReversed');
+/** From the referrer's workflow: a deal of this contact qualified (a welcome discount ends). */
+export const qualifiedAsReferredSignal = wf.defineSignal<[{ dealId: string }]>('qualifiedAsReferred');
+export const contactDeletedSignal = wf.defineSignal('contactDeleted');
+export const referralStatusQuery = wf.defineQuery<ReferralView>('referralStatus');
 export const referralDiscountQuery = wf.defineQuery<ReferralDiscount>('referralDiscount');
 
-const HISTORY_KEPT = 200;
+/** Runs recorded before the programme-based workflow have no marker and replay through `legacyReferral`. */
+export const REFERRAL_PROGRAMME_PATCH = 'referral-programme';
 
-const activities = wf.proxyActivities<ReferralActivities>(CRM_CALL);
+const HISTORY_KEPT = 300;
 
-function emptyState(): ReferralState {
-  return { qualifiedContactIds: [], discountPercent: 0, projected: null, history: [], closed: false };
+const referralCalls = wf.proxyActivities<ReferralActivities>(WORKFLOW_MESSAGE);
+const customers = wf.proxyActivities<CustomerWorkflowActivities>(WORKFLOW_MESSAGE);
+const crm = wf.proxyActivities<CrmCommentActivities>(CRM_CALL);
+const projections = wf.proxyActivities<ReferralActivities>(CRM_CALL);
+
+function isLegacyInput(input: ReferralInput | LegacyReferralInput): input is LegacyReferralInput {
+  return 'thresholds' in input;
 }
 
-function discountFor(thresholds: ReferralThreshold[], referrals: number): ReferralThreshold | undefined {
-  return [...thresholds].sort((a, b) => b.referrals - a.referrals).find((t) => referrals >= t.referrals);
+function emptyMemory(): ReferralMemory {
+  return {
+    referrals: emptyReferralState(),
+    everQualified: false,
+    ownWonDealIds: [],
+    hadWonDealsBeforeLink: false,
+    projected: null,
+    history: [],
+    outbox: [],
+    deleted: false,
+  };
 }
 
-function applyWon(state: ReferralState, thresholds: ReferralThreshold[], won: ReferredDealWon): void {
-  if (state.qualifiedContactIds.includes(won.referredContactId)) {
-    state.history.push({ kind: 'duplicate-ignored', ...won, reason: 'referred contact already counted' });
-    return;
+export async function referral(input: ReferralInput | LegacyReferralInput): Promise<ReferralMemory | LegacyReferralState> {
+  if (!wf.patched(REFERRAL_PROGRAMME_PATCH) || isLegacyInput(input)) return legacyReferral(input as LegacyReferralInput);
+  return referralProgramme(input);
+}
+
+async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> {
+  const { programme } = input;
+  const self = String(input.contactId);
+  const memory = input.carried ?? emptyMemory();
+  const inbox: (() => void)[] = [];
+  let projectionRetryAt: number | null = null;
+
+  const record = (event: ReferralHistoryEvent, reason: string, decision?: ReferralDecision): void => {
+    memory.history.push({ at: Date.now(), event, reason, ...(decision === undefined ? {} : { decision }) });
+    if (memory.history.length > HISTORY_KEPT) memory.history.shift();
+  };
+  const decide = (transition: { state: ReferralState; decision: ReferralDecision }): ReferralDecision => {
+    memory.referrals = transition.state;
+    record(transition.decision.kind, transition.decision.reason, transition.decision);
+    memory.outbox.push(...effectsOf(transition.decision, programme));
+    return transition.decision;
+  };
+  const referrerOfSelf = (): number | null => {
+    const link = memory.referrals.links[self];
+    return link === undefined ? null : Number(link.referrerId);
+  };
+
+  wf.setHandler(linkReferredUpdate, (request) =>
+    decide(
+      linkReferral(
+        memory.referrals,
+        {
+          referrerId: self,
+          referredId: String(request.referredId),
+          at: request.at,
+          referredIsExistingCustomer: request.referredIsExistingCustomer,
+          referrerAncestors: [...ancestorsOf(memory.referrals, self), ...request.referrerAncestors],
+          referredCurrentReferrerId: request.referredCurrentReferrerId,
+        },
+        programme,
+      ),
+    ),
+  );
+  wf.setHandler(referrerLinkedSignal, (linked) =>
+    void inbox.push(() => {
+      if (memory.referrals.links[self] !== undefined) return;
+      const link = { referrerId: String(linked.referrerId), referredId: self, linkedAt: linked.linkedAt };
+      memory.referrals = { ...memory.referrals, links: { ...memory.referrals.links, [self]: link } };
+      memory.hadWonDealsBeforeLink = linked.hadWonDeals;
+      record('referred-by', `referred by contact ${linked.referrerId}`);
+    }),
+  );
+  wf.setHandler(ownDealWonSignal, (won) => void inbox.push(() => ownDealWon(won)));
+  wf.setHandler(ownDealReversedSignal, (reversed) => void inbox.push(() => ownDealReversed(reversed)));
+  wf.setHandler(referredDealWonSignal, (deal) => void inbox.push(() => decide(qualifyReferral(memory.referrals, deal, programme))));
+  wf.setHandler(referredDealReversedSignal, ({ dealId, at }) => void inbox.push(() => decide(reverseQualification(memory.referrals, dealId, at, programme))));
+  wf.setHandler(qualifiedAsReferredSignal, () => void inbox.push(() => void (memory.everQualified = true)));
+  wf.setHandler(contactDeletedSignal, () =>
+    void inbox.push(() => {
+      memory.deleted = true;
+      record('contact-deleted', 'the contact was deleted in the CRM');
+    }),
+  );
+  wf.setHandler(referralStatusQuery, () => viewOf(input.contactId, memory, programme));
+  wf.setHandler(referralDiscountQuery, () => {
+    const { percent, reason } = viewOf(input.contactId, memory, programme).discount;
+    return { percentBasisPoints: percent, reason };
+  });
+
+  function ownDealWon(won: OwnDealWon): void {
+    if (memory.ownWonDealIds.includes(won.dealId)) return;
+    const isFirstWonDeal = !memory.hadWonDealsBeforeLink && memory.ownWonDealIds.length === 0;
+    memory.ownWonDealIds.push(won.dealId);
+    const referrerId = referrerOfSelf();
+    if (referrerId === null) return;
+    const deal: WonDeal = { dealId: String(won.dealId), contactId: self, pipelineId: won.pipelineId, amountMinor: won.amountMinor, wonAt: won.wonAt, isFirstWonDeal };
+    memory.outbox.push({ kind: 'forward-won', referrerId, deal });
+    record('own-deal-won', `deal ${won.dealId} won${isFirstWonDeal ? ' (first)' : ''}: told referrer ${referrerId}`);
   }
-  state.qualifiedContactIds.push(won.referredContactId);
-  state.history.push({ kind: 'qualified', ...won, reason: `deal ${won.dealId} won by a referred contact` });
-  const reached = discountFor(thresholds, state.qualifiedContactIds.length);
-  if (reached && reached.percent > state.discountPercent) {
-    state.discountPercent = reached.percent;
-    state.history.push({
-      kind: 'discount-raised',
-      discountPercent: reached.percent,
-      reason: `${state.qualifiedContactIds.length} qualified referrals reached the ${reached.referrals}-referral threshold`,
-    });
+
+  function ownDealReversed(reversed: OwnDealReversed): void {
+    if (!memory.ownWonDealIds.includes(reversed.dealId)) return;
+    memory.ownWonDealIds = memory.ownWonDealIds.filter((id) => id !== reversed.dealId);
+    const referrerId = referrerOfSelf();
+    if (referrerId === null) return;
+    memory.outbox.push({ kind: 'forward-reversed', referrerId, dealId: String(reversed.dealId), at: reversed.at });
+    record('own-deal-reversed', `deal ${reversed.dealId} reversed (${reversed.reason}): told referrer ${referrerId}`);
   }
-}
 
-/** One long-lived workflow per referrer: counts distinct referred contacts whose deals were won. */
-export async function referral(input: ReferralInput): Promise<ReferralState> {
-  const state = input.state ?? emptyState();
-  const pending: ReferredDealWon[] = [];
+  async function runEffects(): Promise<void> {
+    while (memory.outbox.length > 0) {
+      const effect = memory.outbox[0]!;
+      try {
+        await perform(input.portal, effect, record);
+      } catch (error) {
+        // Refused for good (contact gone, credit refused): recorded, and the rest of the work goes on.
+        if (!(error instanceof wf.ActivityFailure)) throw error;
+        record('effect-failed', `${effect.kind}: ${error.cause?.message ?? error.message}`);
+      }
+      memory.outbox.shift();
+    }
+  }
 
-  wf.setHandler(referredDealWonSignal, (won) => void pending.push(won));
-  wf.setHandler(referrerDeletedSignal, () => void (state.closed = true));
-  wf.setHandler(referralStatusQuery, () => state);
-  wf.setHandler(referralDiscountQuery, () => ({
-    percentBasisPoints: state.discountPercent * 100,
-    reason: `${state.qualifiedContactIds.length} qualified referrals`,
-  }));
+  async function project(): Promise<void> {
+    const view = viewOf(input.contactId, memory, programme);
+    const current = { referralCount: view.discount.qualifiedCount, discountBasisPoints: view.discount.percent };
+    const last = memory.projected ?? { referralCount: 0, discountBasisPoints: 0 };
+    if (last.referralCount === current.referralCount && last.discountBasisPoints === current.discountBasisPoints) return;
+    const written = await projectSafely(() => projections.projectReferralStanding({ portal: input.portal, contactId: input.contactId, ...current }));
+    if (written) memory.projected = current;
+    projectionRetryAt = written ? null : Date.now() + PROJECTION_RETRY_MS;
+  }
 
+  const wake = (): boolean => inbox.length > 0 || memory.outbox.length > 0 || wf.workflowInfo().continueAsNewSuggested;
   for (;;) {
-    await wf.condition(() => pending.length > 0 || state.closed || wf.workflowInfo().continueAsNewSuggested);
-    while (pending.length > 0) applyWon(state, input.thresholds, pending.shift()!);
-    await projectIfChanged(input, state);
-    if (state.closed) return state;
-    if (wf.workflowInfo().continueAsNewSuggested && pending.length === 0) {
+    if (projectionRetryAt === null) await wf.condition(wake);
+    else await wf.condition(wake, Math.max(projectionRetryAt - Date.now(), 1));
+    while (inbox.length > 0) inbox.shift()!();
+    await runEffects();
+    if (memory.deleted) {
+      // Nothing is projected onto a deleted contact; the rewards and messages above still reached the others.
       await wf.condition(wf.allHandlersFinished);
-      await wf.continueAsNew<typeof referral>({ ...input, state: { ...state, history: state.history.slice(-HISTORY_KEPT) } });
+      return memory;
+    }
+    await project();
+    if (wf.workflowInfo().continueAsNewSuggested) {
+      await wf.condition(wf.allHandlersFinished);
+      if (inbox.length > 0 || memory.outbox.length > 0) continue;
+      await wf.continueAsNew<typeof referralProgramme>({ ...input, carried: memory });
     }
   }
 }
 
-async function projectIfChanged(input: ReferralInput, state: ReferralState): Promise<void> {
-  const current = { qualifiedReferrals: state.qualifiedContactIds.length, discountPercent: state.discountPercent };
-  const last = state.projected;
-  if (last?.qualifiedReferrals === current.qualifiedReferrals && last.discountPercent === current.discountPercent) return;
-  const written = await projectSafely(() =>
-    activities.projectReferrerStatus({ portal: input.portal, referrerContactId: input.referrerContactId, ...current }),
-  );
-  if (written) state.projected = current;
+async function perform(portal: string, effect: ReferralEffect, record: (event: ReferralHistoryEvent, reason: string) => void): Promise<void> {
+  switch (effect.kind) {
+    case 'comment':
+      await crm.commentOnContact({ portal, contactId: effect.contactId, text: effect.text, reference: effect.reference });
+      return;
+    case 'credit': {
+      const outcome = await customers.creditCashback({ portal, contactId: effect.contactId, key: effect.key, amountMinor: effect.amountMinor, reason: effect.reason, author: 'referral programme' });
+      record('reward-credited', `${effect.reason}: ${outcome.credited ? 'credited' : 'already credited'} (${effect.key})`);
+      return;
+    }
+    case 'forward-won':
+      await referralCalls.sendReferredDealWon({ portal, referrerId: effect.referrerId, deal: effect.deal });
+      return;
+    case 'forward-reversed':
+      await referralCalls.sendReferredDealReversed({ portal, referrerId: effect.referrerId, dealId: effect.dealId, at: effect.at });
+      return;
+    case 'tell-referred':
+      await referralCalls.tellQualifiedAsReferred({ portal, referredId: effect.referredId, dealId: effect.dealId });
+      return;
+  }
+}
+
+/** The CRM comments, rewards and messages a decision leads to. Every one carries its own idempotency key. */
+function effectsOf(decision: ReferralDecision, programme: Programme): ReferralEffect[] {
+  const money = (minor: number) => `${formatAmount(minor, programme.currencyExponent)} ${programme.currency}`;
+  const comment = (contactId: string, text: string, reference: string): ReferralEffect => ({ kind: 'comment', contactId: Number(contactId), text, reference: `loyalty:referral:${reference}` });
+  switch (decision.kind) {
+    case 'linked':
+      return [
+        comment(decision.referredId, `Referred by contact ${decision.referrerId} (referral programme).`, `link:${decision.referredId}`),
+        comment(decision.referrerId, `Contact ${decision.referredId} joined through this contact's referral.`, `link:${decision.referredId}:referrer`),
+      ];
+    case 'link-rejected':
+      if (decision.rejection === 'duplicate') return [];
+      return [comment(decision.referredId, `Referral by contact ${decision.referrerId} not accepted: ${decision.reason}.`, `rejected:${decision.referredId}:${decision.referrerId}:${decision.at}`)];
+    case 'qualified': {
+      const tierChange = decision.referrerPercentAfter === decision.referrerPercentBefore ? '' : ` Referral discount ${formatPercent(decision.referrerPercentBefore)} → ${formatPercent(decision.referrerPercentAfter)}.`;
+      const effects: ReferralEffect[] = [
+        comment(decision.referrerId, `Referral qualified: ${decision.reason}.${tierChange}`, `qualified:${decision.dealId}:${decision.at}`),
+        { kind: 'tell-referred', referredId: Number(decision.referredId), dealId: decision.dealId },
+      ];
+      if (decision.welcome?.kind === 'cashback') {
+        const reason = `welcome reward for joining through contact ${decision.referrerId}'s referral`;
+        effects.push(
+          { kind: 'credit', contactId: Number(decision.referredId), key: `referral-welcome:${decision.referredId}`, amountMinor: decision.welcome.amountMinor, reason },
+          comment(decision.referredId, `Welcome reward ${money(decision.welcome.amountMinor)} cashback credited: ${reason}.`, `welcome:${decision.referredId}`),
+        );
+      }
+      if (decision.secondLevel !== null) {
+        const { contactId, amountMinor } = decision.secondLevel;
+        const reason = `second-level referral reward: deal ${decision.dealId} of contact ${decision.referredId}, referred by contact ${decision.referrerId}`;
+        effects.push(
+          { kind: 'credit', contactId: Number(contactId), key: `referral-second-level:${decision.dealId}`, amountMinor, reason },
+          comment(contactId, `${money(amountMinor)} cashback credited: ${reason}.`, `second-level:${decision.dealId}`),
+        );
+      }
+      return effects;
+    }
+    case 'reversed':
+      return [comment(decision.referrerId, `Referral qualification reversed: ${decision.reason}.`, `reversed:${decision.dealId}:${decision.at}`)];
+    case 'not-qualified':
+    case 'reversal-ignored':
+      return [];
+  }
+}
+
+function viewOf(contactId: number, memory: ReferralMemory, programme: Programme): ReferralView {
+  const self = String(contactId);
+  const state = memory.referrals;
+  const standing = { referred: state.links[self] !== undefined, everQualified: memory.everQualified };
+  const discount = contactReferralDiscount(state, self, programme, standing);
+  const tier = referrerDiscount(state, self, programme);
+  const referrerId = state.links[self]?.referrerId;
+  return {
+    contactId,
+    referrerId: referrerId === undefined ? null : Number(referrerId),
+    referred: Object.values(state.links)
+      .filter((link) => link.referrerId === self)
+      .map((link) => ({ contactId: Number(link.referredId), linkedAt: link.linkedAt })),
+    qualifications: Object.values(state.qualifications),
+    discount: { ...discount, qualifiedCount: tier.qualifiedCount, reason: discountReason(discount, tier, referrerId, memory.history) },
+    history: memory.history,
+  };
+}
+
+/** Answers "why does this contact have this referral discount?" from the tier and the last decision that moved it. */
+function discountReason(
+  discount: ContactReferralDiscount,
+  tier: ReturnType<typeof referrerDiscount>,
+  referrerId: string | undefined,
+  history: readonly ReferralHistoryEntry[],
+): string {
+  const counted = `${tier.qualifiedCount} qualified referral(s)`;
+  const next = tier.next === null ? '' : `; ${tier.next.atLeast} needed for ${formatPercent(tier.next.percent)}`;
+  if (discount.source === 'welcome') return `${formatPercent(discount.percent)} welcome discount: referred by contact ${referrerId ?? '?'}, no qualified deal yet`;
+  if (discount.source === 'none') return `no referral discount: ${counted}${next}`;
+  const lastChange = [...history].reverse().find((entry) => entry.event === 'qualified' || entry.event === 'reversed');
+  const because = lastChange === undefined ? '' : `; last change: ${lastChange.reason}`;
+  return `${formatPercent(discount.percent)} referral discount: ${counted} reached the tier of ${tier.reached?.atLeast ?? '?'}${next}${because}`;
 }

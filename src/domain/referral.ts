@@ -82,6 +82,8 @@ export interface LinkRequest {
   referredIsExistingCustomer: boolean;
   /** The referrer's referrers known outside this state, nearest first (for cycles across workflows). */
   referrerAncestors?: readonly string[];
+  /** The referred contact's referrer when it is recorded outside this state (each referrer keeps its own links). */
+  referredCurrentReferrerId?: string | null;
 }
 
 /** The referrer chain above `contactId` recorded in the state, nearest first; stops on a loop. */
@@ -95,10 +97,15 @@ export function ancestorsOf(state: ReferralState, contactId: string): string[] {
   return chain;
 }
 
+function knownReferrer(request: LinkRequest): { referrerId: string } | undefined {
+  const referrerId = request.referredCurrentReferrerId;
+  return referrerId === undefined || referrerId === null ? undefined : { referrerId };
+}
+
 function linkRejection(state: ReferralState, request: LinkRequest, programme: Programme): { rejection: LinkRejection; reason: string } | null {
   const { referrerId, referredId } = request;
   if (referrerId === referredId) return { rejection: 'self-referral', reason: `contact ${referredId} cannot refer themselves` };
-  const existing = state.links[referredId];
+  const existing = state.links[referredId] ?? knownReferrer(request);
   if (existing?.referrerId === referrerId) return { rejection: 'duplicate', reason: `contact ${referredId} is already linked to referrer ${referrerId}` };
   if (existing !== undefined) return { rejection: 'already-referred', reason: `contact ${referredId} was already referred by ${existing.referrerId}` };
   const ancestors = [...ancestorsOf(state, referrerId), ...(request.referrerAncestors ?? [])];
@@ -130,6 +137,8 @@ export function qualifiedReferralCount(state: ReferralState, referrerId: string,
 export interface ReferrerDiscount {
   percent: BasisPoints;
   qualifiedCount: number;
+  /** The highest tier reached, or null below the first. */
+  reached: { atLeast: number; percent: BasisPoints } | null;
   /** The next tier to reach, or null at the top. */
   next: { atLeast: number; percent: BasisPoints } | null;
 }
@@ -137,7 +146,8 @@ export interface ReferrerDiscount {
 export function referrerDiscount(state: ReferralState, referrerId: string, programme: Programme): ReferrerDiscount {
   const qualifiedCount = qualifiedReferralCount(state, referrerId, programme);
   const next = programme.referral.tiers.find((tier) => tier.atLeast > qualifiedCount) ?? null;
-  return { percent: percentForCount(programme.referral.tiers, qualifiedCount), qualifiedCount, next: next && { ...next } };
+  const reached = programme.referral.tiers.filter((tier) => tier.atLeast <= qualifiedCount).at(-1) ?? null;
+  return { percent: percentForCount(programme.referral.tiers, qualifiedCount), qualifiedCount, reached: reached && { ...reached }, next: next && { ...next } };
 }
 
 export interface WonDeal {
@@ -156,7 +166,8 @@ function checkQualification(state: ReferralState, deal: WonDeal, programme: Prog
   const rules = programme.referral;
   const link = state.links[deal.contactId];
   if (!rules.enabled) return { notQualified: 'programme-disabled', reason: 'the referral programme is disabled' };
-  if (state.qualifications[deal.dealId] !== undefined) return { notQualified: 'duplicate', reason: `deal ${deal.dealId} was already counted` };
+  // A reversed qualification may count again when the deal is won again (reopened, then won).
+  if (state.qualifications[deal.dealId]?.reversedAt === null) return { notQualified: 'duplicate', reason: `deal ${deal.dealId} was already counted` };
   if (link === undefined) return { notQualified: 'not-referred', reason: `contact ${deal.contactId} has no referrer` };
   if (!earnsIn(programme, 'referral', deal.pipelineId)) {
     return { notQualified: 'pipeline-not-qualifying', reason: `pipeline ${pipelineName(programme, deal.pipelineId)} does not qualify referrals` };
@@ -206,15 +217,31 @@ export interface ContactReferralDiscount {
   source: 'referrer-tier' | 'welcome' | 'none';
 }
 
+/** A contact's side as a referred contact: whether someone referred them and whether a deal of theirs ever qualified. */
+export interface ReferredStanding {
+  referred: boolean;
+  everQualified: boolean;
+}
+
+export function referredStandingIn(state: ReferralState, contactId: string): ReferredStanding {
+  return { referred: state.links[contactId] !== undefined, everQualified: hasQualified(state, contactId) };
+}
+
 /**
  * The referral discount a contact gets on a deal: their own tier as a referrer, or — while a referred contact has
- * no qualified deal yet — the welcome discount of a two-sided programme, whichever is higher.
+ * no qualified deal yet — the welcome discount of a two-sided programme, whichever is higher. `standing` comes from
+ * elsewhere when this state holds only the referrals the contact made (a per-referrer workflow).
  */
-export function contactReferralDiscount(state: ReferralState, contactId: string, programme: Programme): ContactReferralDiscount {
+export function contactReferralDiscount(
+  state: ReferralState,
+  contactId: string,
+  programme: Programme,
+  standing: ReferredStanding = referredStandingIn(state, contactId),
+): ContactReferralDiscount {
   if (!programme.referral.enabled) return { percent: 0, source: 'none' };
   const tier = referrerDiscount(state, contactId, programme).percent;
   const welcome = programme.referral.welcome;
-  const welcomePercent = welcome?.kind === 'discount' && state.links[contactId] !== undefined && !hasQualified(state, contactId) ? welcome.percent : 0;
+  const welcomePercent = welcome?.kind === 'discount' && standing.referred && !standing.everQualified ? welcome.percent : 0;
   if (tier === 0 && welcomePercent === 0) return { percent: 0, source: 'none' };
   return welcomePercent > tier ? { percent: welcomePercent, source: 'welcome' } : { percent: tier, source: 'referrer-tier' };
 }

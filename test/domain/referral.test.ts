@@ -45,7 +45,9 @@ describe('referral thresholds', () => {
     expect(discount).toMatchObject({ percent, qualifiedCount: count });
   });
 
-  it('names the next tier to reach', () => {
+  it('names the tier reached and the next tier to reach', () => {
+    expect(referrerDiscount(withQualifiedReferrals(2), 'R', programme).reached).toBeNull();
+    expect(referrerDiscount(withQualifiedReferrals(4), 'R', programme).reached).toEqual({ atLeast: 3, percent: 500 });
     expect(referrerDiscount(withQualifiedReferrals(4), 'R', programme).next).toEqual({ atLeast: 10, percent: 1000 });
     expect(referrerDiscount(withQualifiedReferrals(10), 'R', programme).next).toBeNull();
   });
@@ -78,6 +80,17 @@ describe('linkReferral rejections', () => {
   it('rejects a cycle through ancestors known only to the caller', () => {
     expect(link(emptyReferralState(), 'C', 'A', { ancestors: ['B', 'A'] }).decision).toMatchObject({ rejection: 'referral-cycle' });
     expect(link(emptyReferralState(), 'C', 'X', { ancestors: ['B', 'A'] }).decision.kind).toBe('linked');
+  });
+
+  it('rejects a contact whose referrer is recorded elsewhere', () => {
+    const request = { referrerId: 'A', referredId: 'B', at: T0, referredIsExistingCustomer: false };
+    expect(linkReferral(emptyReferralState(), { ...request, referredCurrentReferrerId: 'Q' }, programme).decision).toMatchObject({
+      kind: 'link-rejected',
+      rejection: 'already-referred',
+      reason: 'contact B was already referred by Q',
+    });
+    expect(linkReferral(emptyReferralState(), { ...request, referredCurrentReferrerId: 'A' }, programme).decision).toMatchObject({ rejection: 'duplicate' });
+    expect(linkReferral(emptyReferralState(), { ...request, referredCurrentReferrerId: null }, programme).decision.kind).toBe('linked');
   });
 
   it('rejects an existing customer', () => {
@@ -162,6 +175,15 @@ describe('reverseQualification', () => {
     expect(again.state).toBe(reversed.state);
   });
 
+  it('lets a reversed deal qualify again when it is won again, without a second welcome reward', () => {
+    const chain = link(emptyReferralState(), 'A', 'B').state;
+    const first = qualifyReferral(chain, won('B', 'd1'), programme);
+    const reversed = reverseQualification(first.state, 'd1', T0 + 5000, programme);
+    const again = qualifyReferral(reversed.state, won('B', 'd1', { wonAt: T0 + 9000 }), programme);
+    expect(again.decision).toMatchObject({ kind: 'qualified', welcome: null });
+    expect(referrerDiscount(again.state, 'A', programme).qualifiedCount).toBe(1);
+  });
+
   it('never lowers the discount except through a reversal: the percent is monotone in qualifications', () => {
     let previous = 0;
     for (let n = 0; n <= 12; n += 1) {
@@ -180,6 +202,12 @@ describe('contactReferralDiscount', () => {
     expect(contactReferralDiscount(linked, 'B', twoSided)).toEqual({ percent: 700, source: 'welcome' });
     const qualified = qualifyReferral(linked, won('B', 'd1'), twoSided).state;
     expect(contactReferralDiscount(qualified, 'B', twoSided)).toEqual({ percent: 0, source: 'none' });
+  });
+
+  it('takes the referred side from outside the state when a workflow keeps only the referrals a contact made', () => {
+    const own = emptyReferralState();
+    expect(contactReferralDiscount(own, 'B', twoSided, { referred: true, everQualified: false })).toEqual({ percent: 700, source: 'welcome' });
+    expect(contactReferralDiscount(own, 'B', twoSided, { referred: true, everQualified: true })).toEqual({ percent: 0, source: 'none' });
   });
 
   it('uses the referrer tier when it is higher than the welcome discount', () => {
