@@ -17,7 +17,9 @@ export async function grantBonus(client: Client, taskQueue: string, request: Bon
       args: [request],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `${request.kind} bonus for contact ${request.contactId}`,
+      // What ops read in the Web UI without opening the input: the kind, amount and the reason staff gave.
+      staticSummary: `${request.kind} bonus ${request.amountText} for contact ${request.contactId}`,
+      staticDetails: `Reason: ${request.reason}\n\nGranted by ${request.author}.`,
       typedSearchAttributes: [
         { key: PORTAL, value: request.portal },
         { key: CONTACT_ID, value: String(request.contactId) },
