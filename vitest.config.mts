@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'temporal',
           pool: 'forks',
-          include: ['test/{workflows,integration,e2e}/**/*.test.ts'],
+          include: ['test/{workflows,integration,e2e,faults}/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
