@@ -59,3 +59,21 @@ export async function writeResult(name: string, result: unknown): Promise<string
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every `intervalMs` until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, options: { timeoutMs: number; intervalMs?: number }): Promise<void> {
+  const deadline = performance.now() + options.timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`${what}: not reached within ${Math.round(options.timeoutMs / 1000)} s`);
+    await sleep(options.intervalMs ?? 50);
+  }
+}
+
+/** Resident set and V8 heap of this process, in MiB. */
+export function memoryMiB(): { rss: number; heapUsed: number; heapTotal: number; external: number } {
+  const usage = process.memoryUsage();
+  const mib = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+  return { rss: mib(usage.rss), heapUsed: mib(usage.heapUsed), heapTotal: mib(usage.heapTotal), external: mib(usage.external) };
+}
