@@ -19,10 +19,11 @@ const count = (fallback: number, min: number, max: number) =>
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
     .default(fallback);
 
-// Defaults sized for one portal on a small container (~512 MB): a cached customer workflow is a few hundred KB
-// of V8 heap at most, and Bitrix24 activities wait on a ~2 req/s portal budget, so more slots only queue longer.
+// Defaults sized for one portal in a 1 GB container. Measured (bench/customer-year.ts, 1 000 customers): the worker
+// starts at ~400 MiB RSS and reaches ~840 MiB with 100 cached workflows, ~1.5 GiB with 500. Bitrix24 activities
+// wait on a ~2 req/s portal budget, so more slots only queue longer.
 const schema = z.object({
-  LOYALTY_WORKER_MAX_CACHED_WORKFLOWS: count(500, 0, 100_000),
+  LOYALTY_WORKER_MAX_CACHED_WORKFLOWS: count(100, 0, 100_000),
   // The SDK needs two workflow task slots whenever the cache is on.
   LOYALTY_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(20, 2, 1_000),
   LOYALTY_WORKER_MAX_CONCURRENT_ACTIVITIES: count(20, 1, 1_000),

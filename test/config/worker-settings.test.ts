@@ -9,7 +9,7 @@ import { readWorkerTuning } from '../../src/worker/tuning';
 describe('worker tuning from LOYALTY_WORKER_*', () => {
   it('has explicit defaults', () => {
     expect(readWorkerTuning({})).toEqual({
-      maxCachedWorkflows: 500,
+      maxCachedWorkflows: 100,
       maxConcurrentWorkflowTaskExecutions: 20,
       maxConcurrentActivityTaskExecutions: 20,
       shutdownGraceTimeMs: 30_000,
