@@ -8,6 +8,7 @@ import { createCashbackActivities } from './cashback';
 import { createContactActivities } from './contact';
 import { createCustomerWorkflowActivities } from './customer-workflows';
 import { createDealActivities } from './deal';
+import { createNotificationActivities } from './notify';
 import { createOfflineEventActivities } from './offline-events';
 import { createDealDiscountMessageActivities } from './deal-discounts';
 import { createPurchaseActivities } from './purchases';
@@ -37,5 +38,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createCustomerWorkflowActivities({ client: deps.temporal, taskQueue: deps.taskQueue, programme: deps.programme }),
     ...createReconcileActivities({ bitrix: deps.bitrix, temporal: deps.temporal, taskQueue: deps.taskQueue, timeZone: deps.programme.timeZone }),
     ...createOfflineEventActivities({ bitrix: deps.bitrix, temporal: deps.temporal, taskQueue: deps.taskQueue }),
+    ...createNotificationActivities({ bitrix: deps.bitrix, programme: deps.programme }),
   };
 }

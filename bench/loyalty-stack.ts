@@ -86,6 +86,7 @@ export async function startLoyaltyStack(options: { label: string; limits: false 
       temporalAddress: server.address,
       namespace: 'default',
       taskQueue: portal,
+      portal,
       bitrix,
       programme,
       tuning: readWorkerTuning({}),

@@ -2,7 +2,8 @@ import * as wf from '@temporalio/workflow';
 import type { BirthdayActivities } from '../activities/birthday';
 import { birthdayWindow, CalendarError, type BirthdayWindow, type Feb29Policy } from '../src/domain/calendar';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
-import { CRM_CALL } from './activity-options';
+import { bitrix24Activities } from './activity-options';
+import { notifyManagerSafely } from './manager-notice';
 
 export interface BirthdayPolicy {
   timeZone: string;
@@ -41,7 +42,7 @@ export const birthdayStatusQuery = wf.defineQuery<BirthdayStatus>('birthdayStatu
 
 const HISTORY_KEPT = 100;
 
-const crm = wf.proxyActivities<BirthdayActivities>(CRM_CALL);
+const crm = bitrix24Activities<BirthdayActivities>();
 
 /**
  * One workflow per contact: sleeps until the birthday window opens, switches the birthday discount on, sleeps
@@ -94,7 +95,9 @@ export async function birthday(input: BirthdayInput): Promise<void> {
       continue;
     }
     const inside = window.start <= now();
+    const opening = inside && projectedActive !== true;
     const written = await project(inside, inside ? 'birthday window open' : 'birthday window closed');
+    if (written && opening) await notifyManagerSafely(input.portal, { kind: 'birthdayWindowOpen', contactId: input.contactId, season: window.year });
     const boundary = inside ? window.end : window.start;
     const wakeAt = written ? boundary : Math.min(boundary, now() + PROJECTION_RETRY_MS);
     // Timer summaries are visible to ops: no birthdate in them.

@@ -2,7 +2,8 @@ import * as wf from '@temporalio/workflow';
 import type { CrmCommentActivities } from '../activities/bonus';
 import type { CustomerWorkflowActivities } from '../activities/customer-workflows';
 import type { BonusKind } from '../src/domain/programme';
-import { CRM_CALL, WORKFLOW_MESSAGE } from './activity-options';
+import { bitrix24Activities, WORKFLOW_MESSAGE } from './activity-options';
+import { notifyManagerSafely } from './manager-notice';
 
 export interface BonusRequest {
   portal: string;
@@ -32,7 +33,7 @@ export interface BonusResult {
 }
 
 const customers = wf.proxyActivities<CustomerWorkflowActivities>(WORKFLOW_MESSAGE);
-const crm = wf.proxyActivities<CrmCommentActivities>(CRM_CALL);
+const crm = bitrix24Activities<CrmCommentActivities>();
 
 const KIND_LABEL: Record<BonusKind, string> = { review: 'Review bonus', apology: 'Apology bonus' };
 
@@ -53,7 +54,7 @@ export async function bonus(request: BonusRequest): Promise<BonusResult> {
     text: `${KIND_LABEL[request.kind]} ${request.amountText} credited to the bonus account by ${request.author}. Reason: ${request.reason}`,
     reference: `loyalty:${key}`,
   });
-  return {
+  const result: BonusResult = {
     requestId: request.requestId,
     contactId: request.contactId,
     kind: request.kind,
@@ -63,4 +64,10 @@ export async function bonus(request: BonusRequest): Promise<BonusResult> {
     commentId,
     grantedAt: Date.now(),
   };
+  // A repeated request credits nothing, so it is nothing new for the manager either.
+  if (outcome.credited) {
+    const { contactId, requestId, kind: bonusKind, amountMinor, author } = request;
+    await notifyManagerSafely(request.portal, { kind: 'bonusGranted', contactId, requestId, bonusKind, amountMinor, author });
+  }
+  return result;
 }

@@ -15,15 +15,19 @@ import {
   type Ledger,
   type LedgerEntry,
   type Lot,
+  markReminded,
   nextDeadline,
   resetAll,
   spend,
 } from '../src/domain/cashback-ledger';
+import { dueReminder, nextReminderAt } from '../src/domain/cashback-reminders';
+import type { LoyaltyNotification } from '../src/domain/notifications';
 import { lotExpiry, nextCalendarReset } from '../src/domain/calendar';
 import { lotTimes } from '../src/domain/cashback-rules';
 import type { CashbackRules } from '../src/domain/programme';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
-import { CRM_CALL } from './activity-options';
+import { bitrix24Activities } from './activity-options';
+import { notifyManagerSafely } from './manager-notice';
 
 const DAY_MS = 86_400_000;
 
@@ -37,6 +41,8 @@ export interface CashbackPolicy {
   clawback: ClawbackPolicy;
   /** How long used-up lots and old history are kept in workflow state. */
   retentionDays: number;
+  /** Remind the manager this many local days before cashback is lost; null (or absent in older inputs) for none. */
+  reminderDaysBeforeExpiry?: number | null;
 }
 
 export interface CashbackInput {
@@ -110,10 +116,11 @@ export function cashbackPolicyOf(rules: CashbackRules, timeZone: string): Cashba
     reset: rules.reset,
     clawback: rules.clawback,
     retentionDays: Math.max(RETENTION_DAYS, rules.lotExpiryDays + rules.pendingDays + 35),
+    reminderDaysBeforeExpiry: rules.reminderDaysBeforeExpiry,
   };
 }
 
-const crm = wf.proxyActivities<CashbackActivities>(CRM_CALL);
+const crm = bitrix24Activities<CashbackActivities>();
 
 type Command = { kind: 'won'; won: DealWon } | { kind: 'reversed'; reversed: DealReversed };
 
@@ -123,6 +130,8 @@ export async function cashback(input: CashbackInput): Promise<void> {
   const inbox: Command[] = [];
   let projected: number | null = null;
   let projectionRetryAt: number | null = null;
+  /** Notices waiting for the main loop, which sends them in order after the ledger has changed. */
+  const notices: LoyaltyNotification[] = [];
   const now = (): number => Date.now();
 
   wf.setHandler(dealWonSignal, (won) => void inbox.push({ kind: 'won', won }));
@@ -200,7 +209,30 @@ export async function cashback(input: CashbackInput): Promise<void> {
     if (won.cashbackMinor === 0 || activeDealLot(ledger, won.dealId)) return;
     const { timeZone, pendingDays, expiryDays } = input.policy;
     const { availableAt, expiresAt } = lotTimes(won.wonAt, { pendingDays, lotExpiryDays: expiryDays }, timeZone);
-    ledger = accrue(ledger, { key: nextDealLotKey(ledger, won.dealId), amount: won.cashbackMinor, at: won.wonAt, availableAt, expiresAt, reason: won.reason }).ledger;
+    const lotKey = nextDealLotKey(ledger, won.dealId);
+    const outcome = accrue(ledger, { key: lotKey, amount: won.cashbackMinor, at: won.wonAt, availableAt, expiresAt, reason: won.reason });
+    ledger = outcome.ledger;
+    if (outcome.status === 'applied') {
+      notices.push({ kind: 'cashbackAccrued', contactId: input.contactId, dealId: won.dealId, lotKey, amountMinor: won.cashbackMinor, availableAt, expiresAt });
+    }
+  }
+
+  const reminderPolicy = () => {
+    const daysBefore = input.policy.reminderDaysBeforeExpiry ?? null;
+    return daysBefore === null ? null : { daysBefore, timeZone: input.policy.timeZone, resetAt };
+  };
+
+  /** Marks the lots reminded before telling anyone, so a lot is reminded of once even if the notice is lost. */
+  function queueDueReminder(): void {
+    const policy = reminderPolicy();
+    const reminder = policy && dueReminder(ledger, now(), policy);
+    if (!reminder) return;
+    ledger = markReminded(ledger, reminder.lotKeys, now());
+    notices.push({ kind: 'cashbackExpiring', contactId: input.contactId, ...reminder });
+  }
+
+  async function sendNotices(): Promise<void> {
+    while (notices.length > 0) await notifyManagerSafely(input.portal, notices.shift()!);
   }
 
   function applyReversed(reversed: DealReversed): void {
@@ -214,10 +246,14 @@ export async function cashback(input: CashbackInput): Promise<void> {
   }
 
   let resetAt = nextResetAfter(now());
+  const nextReminder = (): number | null => {
+    const policy = reminderPolicy();
+    return policy && nextReminderAt(ledger, now(), policy);
+  };
   const needsProjection = (): boolean => projectionRetryAt === null && balances(ledger, now()).net !== projected;
   const wakeUp = (): boolean => inbox.length > 0 || needsProjection() || wf.workflowInfo().continueAsNewSuggested;
   for (;;) {
-    const deadline = earliest(nextDeadline(ledger, now()), resetAt, projectionRetryAt);
+    const deadline = earliest(nextDeadline(ledger, now()), resetAt, projectionRetryAt, nextReminder());
     if (deadline === null) await wf.condition(wakeUp);
     else await wf.condition(wakeUp, Math.max(deadline - now(), 1));
 
@@ -229,6 +265,8 @@ export async function cashback(input: CashbackInput): Promise<void> {
     }
     if (projectionRetryAt !== null && now() >= projectionRetryAt) projectionRetryAt = null;
     if (projectionRetryAt === null) await project();
+    queueDueReminder();
+    await sendNotices();
 
     if (wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);

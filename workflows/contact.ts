@@ -2,7 +2,7 @@ import * as wf from '@temporalio/workflow';
 import type { CrmCommentActivities } from '../activities/bonus';
 import type { ContactActivities, ContactFacts } from '../activities/contact';
 import type { ReferralActivities } from '../activities/referral';
-import { CRM_CALL, WORKFLOW_MESSAGE } from './activity-options';
+import { bitrix24Activities, WORKFLOW_MESSAGE } from './activity-options';
 import { crmEventSignal, type CrmEventNotice } from './crm-event';
 import { projectSafely } from './crm-projection';
 
@@ -43,7 +43,7 @@ const COALESCE_WINDOW = '2 seconds';
 const IDLE_LIFETIME = '7 days';
 const HISTORY_KEPT = 100;
 
-const crm = wf.proxyActivities<ContactActivities & CrmCommentActivities>(CRM_CALL);
+const crm = bitrix24Activities<ContactActivities & CrmCommentActivities>();
 const referrals = wf.proxyActivities<ReferralActivities>(WORKFLOW_MESSAGE);
 const customers = wf.proxyActivities<Pick<ContactActivities, 'forwardBirthdate'>>(WORKFLOW_MESSAGE);
 

@@ -5,7 +5,7 @@ import type { DealDiscountMessageActivities } from '../activities/deal-discounts
 import { planDealDiscounts, type DealContactFacts, type DealDiscountPlan } from '../src/domain/deal-discounts';
 import { baseRowsFromBitrix, rowsUnchanged } from '../src/domain/product-rows';
 import { textDigest } from '../src/domain/text-digest';
-import { CRM_CALL, WORKFLOW_MESSAGE } from './activity-options';
+import { bitrix24Activities, WORKFLOW_MESSAGE } from './activity-options';
 
 /**
  * The discount part of the deal workflow: while a deal is in progress in a discount stage, every wake-up plans its
@@ -32,7 +32,7 @@ export function emptyDiscountMemory(): DealDiscountMemory {
 
 const facts = wf.proxyActivities<ContactFactsActivities>(WORKFLOW_MESSAGE);
 const customers = wf.proxyActivities<DealDiscountMessageActivities>(WORKFLOW_MESSAGE);
-const crm = wf.proxyActivities<DealActivities>(CRM_CALL);
+const crm = bitrix24Activities<DealActivities>();
 
 /** Group allowances settle within a couple of rounds: a cut grant is re-planned once and then fits. */
 const MAX_PLANNING_ROUNDS = 4;

@@ -2,7 +2,7 @@ import * as wf from '@temporalio/workflow';
 import type { CustomerWorkflowActivities } from '../activities/customer-workflows';
 import type { DealActivities, DealFacts } from '../activities/deal';
 import { crmEventSignal, type CrmEventNotice } from './crm-event';
-import { CRM_CALL, WORKFLOW_MESSAGE } from './activity-options';
+import { bitrix24Activities, WORKFLOW_MESSAGE } from './activity-options';
 import { applyDealDiscounts, emptyDiscountMemory, releaseDealDiscounts, type DealDiscountMemory } from './deal-discounts';
 
 export interface DealInput {
@@ -45,7 +45,7 @@ const HISTORY_KEPT = 50;
 /** Discounts on the deal's rows (issue #5): new commands, so histories recorded before it replay without them. */
 const DISCOUNTS_PATCH = 'deal-discounts';
 
-const crm = wf.proxyActivities<DealActivities>(CRM_CALL);
+const crm = bitrix24Activities<DealActivities>();
 const customers = wf.proxyActivities<CustomerWorkflowActivities>(WORKFLOW_MESSAGE);
 
 /**

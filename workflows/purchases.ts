@@ -11,7 +11,7 @@ import {
 } from '../src/domain/purchase-count';
 import type { BasisPoints, PipelineId, Programme } from '../src/domain/programme';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
-import { CRM_CALL } from './activity-options';
+import { bitrix24Activities } from './activity-options';
 
 /**
  * The cumulative purchase discount has its own small workflow per contact rather than living inside the
@@ -46,7 +46,7 @@ export const purchasesQuery = wf.defineQuery<PurchasesView>('purchases');
 
 const HISTORY_KEPT = 500;
 
-const crm = wf.proxyActivities<PurchaseActivities>(CRM_CALL);
+const crm = bitrix24Activities<PurchaseActivities>();
 
 export async function purchases(input: PurchasesInput): Promise<void> {
   let programme = input.programme;

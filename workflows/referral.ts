@@ -18,7 +18,7 @@ import {
   type ReferralState,
   type WonDeal,
 } from '../src/domain/referral';
-import { CRM_CALL, WORKFLOW_MESSAGE } from './activity-options';
+import { bitrix24Activities, WORKFLOW_MESSAGE } from './activity-options';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
 import { legacyReferral, type LegacyReferralInput, type LegacyReferralState } from './referral-legacy';
 
@@ -146,8 +146,8 @@ const HISTORY_KEPT = 300;
 
 const referralCalls = wf.proxyActivities<ReferralActivities>(WORKFLOW_MESSAGE);
 const customers = wf.proxyActivities<CustomerWorkflowActivities>(WORKFLOW_MESSAGE);
-const crm = wf.proxyActivities<CrmCommentActivities>(CRM_CALL);
-const projections = wf.proxyActivities<ReferralActivities>(CRM_CALL);
+const crm = bitrix24Activities<CrmCommentActivities>();
+const projections = bitrix24Activities<ReferralActivities>();
 
 function isLegacyInput(input: ReferralInput | LegacyReferralInput): input is LegacyReferralInput {
   return 'thresholds' in input;

@@ -6,9 +6,10 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ROUNDING_MODES } from '../domain/money';
+import { NOTIFICATION_KINDS } from '../domain/notifications';
 import { DISCOUNT_KINDS, EARNING_PROGRAMMES, PERCENT_DISCOUNT_KINDS, type Programme } from '../domain/programme';
 import { referralLinkTemplateError } from '../domain/referral-code';
-import { amountSchema, percentSchema, wholeNumber } from './values';
+import { amountSchema, httpUrlSchema, percentSchema, wholeNumber } from './values';
 
 const name = z.string().trim().min(1);
 
@@ -71,6 +72,13 @@ function sections(exponent: number) {
     z.strictObject({ policy: z.literal('sum'), capPercent: percentSchema }),
     z.strictObject({ policy: z.literal('priority'), order: z.array(z.enum(PERCENT_DISCOUNT_KINDS)).min(1) }),
   ], { error: 'must be one of: best, sum, priority' });
+  const notifications = z.strictObject({
+    kinds: z.array(z.enum(NOTIFICATION_KINDS)).default([]),
+    channels: z.array(z.discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('bitrix24') }),
+      z.strictObject({ type: z.literal('webhook'), url: httpUrlSchema }),
+    ], { error: 'must be one of: bitrix24, webhook' })).default([{ type: 'bitrix24' }]),
+  });
   return z.strictObject({
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as RUB'),
     timeZone: z.string(),
@@ -83,6 +91,7 @@ function sections(exponent: number) {
     bonuses: z.strictObject({ review: bonus.nullable().default(null), apology: bonus.nullable().default(null) }),
     groups: z.array(group).default([]),
     stacking,
+    notifications: notifications.default({ kinds: [], channels: [{ type: 'bitrix24' }] }),
   });
 }
 
@@ -137,6 +146,8 @@ function checkReferences(file: RulesFile, report: Report): void {
   });
   checkUnique(file.groups, (g) => g.id, (i) => ['groups', i, 'id'], report);
   if (file.stacking.policy === 'priority') checkUnique(file.stacking.order, (kind) => kind, (i) => ['stacking', 'order', i], report);
+  checkUnique(file.notifications.kinds, (kind) => kind, (i) => ['notifications', 'kinds', i], report);
+  checkUnique(file.notifications.channels, (channel) => JSON.stringify(channel), (i) => ['notifications', 'channels', i], report);
 }
 
 function checkValues(file: RulesFile, report: Report): void {
@@ -182,6 +193,7 @@ function toProgramme(file: RulesFile, exponent: number): Programme {
     bonuses: { review: bonus(file.bonuses.review), apology: bonus(file.bonuses.apology) },
     groups: file.groups.map((g) => ({ id: g.id, name: g.name, percent: g.percent, dailyLimitMinor: g.dailyLimit })),
     stacking: file.stacking,
+    notifications: file.notifications,
   };
 }
 

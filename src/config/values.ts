@@ -48,3 +48,12 @@ export function amountSchema(exponent: number) {
 }
 
 export const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** An absolute http(s) URL; the message never repeats it, as it may carry a token. */
+export const httpUrlSchema = z.string().refine((value) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}, 'must be an absolute http:// or https:// URL');

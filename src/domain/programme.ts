@@ -5,6 +5,7 @@
  */
 
 import { type RoundingMode } from './money';
+import { type NotificationSettings } from './notifications';
 
 export type BasisPoints = number;
 export type MinorUnits = number;
@@ -142,6 +143,7 @@ export interface Programme {
   bonuses: BonusRules;
   groups: CustomerGroup[];
   stacking: StackingPolicy;
+  notifications: NotificationSettings;
 }
 
 export function pipelineName(programme: Programme, pipelineId: PipelineId): string {

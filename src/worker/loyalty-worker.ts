@@ -4,7 +4,8 @@ import { createActivities } from '../../activities';
 import type { Bitrix24Client } from '../bitrix24';
 import type { Programme } from '../domain/programme';
 import type { TemporalConnectionOptions } from '../temporal/connection';
-import { createLoyaltyWorker, runWorker, type RunningWorker } from './create-worker';
+import { createBitrix24Worker, createLoyaltyWorker, runWorker, type RunningWorker } from './create-worker';
+import { PLAN_LIMITS } from './portal-plan';
 import type { WorkerTuning } from './tuning';
 
 export interface LoyaltyWorkerSettings {
@@ -14,6 +15,10 @@ export interface LoyaltyWorkerSettings {
   tuning?: WorkerTuning;
   namespace: string;
   taskQueue: string;
+  /** The portal key of the workflows: their Bitrix24 activities run on `bitrix24TaskQueue(portal)`. */
+  portal: string;
+  /** Bitrix24 activities started per second across all processes (`readPortalRate`); default: the standard plan's 2. */
+  bitrix24ActivitiesPerSecond?: number;
   bitrix: Bitrix24Client;
   programme: Programme;
   workflowBundlePath?: string;
@@ -25,22 +30,36 @@ export interface StartedLoyaltyWorker {
   stop(): Promise<void>;
 }
 
-/** Connects to Temporal and runs the loyalty workflows and activities for one portal. */
+/**
+ * Connects to Temporal and runs the loyalty workflows and activities for one portal: one worker on the workflows'
+ * queue, one on the portal's rate-limited Bitrix24 queue. Both register every activity: histories from before the
+ * Bitrix24 queue still schedule their CRM calls on the workflows' queue.
+ */
 export async function startLoyaltyWorker(settings: LoyaltyWorkerSettings): Promise<StartedLoyaltyWorker> {
   const connectionOptions = { ...settings.temporalConnection, address: settings.temporalAddress };
   const clientConnection = await Connection.connect(connectionOptions);
   const connection = await NativeConnection.connect(connectionOptions);
   try {
     const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
+    const activities = createActivities({ bitrix: settings.bitrix, temporal, programme: settings.programme, taskQueue: settings.taskQueue });
+    const tuning = settings.tuning ? { tuning: settings.tuning } : {};
     const worker = await createLoyaltyWorker({
       connection,
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
-      activities: createActivities({ bitrix: settings.bitrix, temporal, programme: settings.programme, taskQueue: settings.taskQueue }),
+      activities,
       ...(settings.workflowBundlePath ? { workflowBundlePath: settings.workflowBundlePath } : {}),
-      ...(settings.tuning ? { tuning: settings.tuning } : {}),
+      ...tuning,
     });
-    const running = runWorker(worker);
+    const bitrix24Worker = await createBitrix24Worker({
+      connection,
+      namespace: settings.namespace,
+      portal: settings.portal,
+      activities,
+      activitiesPerSecond: settings.bitrix24ActivitiesPerSecond ?? PLAN_LIMITS.standard.drainPerSecond,
+      ...tuning,
+    });
+    const running = runWorker(worker, bitrix24Worker);
     return {
       running,
       async stop() {

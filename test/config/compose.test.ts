@@ -211,6 +211,7 @@ describe('every variable is documented in the README', () => {
     'src/observability/settings.ts',
     'src/observability/healthcheck.ts',
     'src/worker/tuning.ts',
+    'src/worker/portal-plan.ts',
     'src/intake/settings.ts',
   ])('variables read by %s', (file) => {
     const names = variablesReadBy(file);

@@ -44,6 +44,13 @@ describe('the example rules file', () => {
     expect(result.programme.birthday.percent).toBe(1);
   });
 
+  it('sends no notifications when the section is left out, and reads webhook channels', () => {
+    const without = parseProgramme(variant((doc) => delete doc.notifications));
+    expect(without.ok && without.programme.notifications).toEqual({ kinds: [], channels: [{ type: 'bitrix24' }] });
+    const webhook = parseProgramme(variant((doc) => (doc.notifications.channels = [{ type: 'webhook', url: 'https://hooks.example.com/x?token=1' }])));
+    expect(webhook.ok && webhook.programme.notifications.channels).toEqual([{ type: 'webhook', url: 'https://hooks.example.com/x?token=1' }]);
+  });
+
   it('uses the currency’s minor unit', () => {
     const result = parseProgramme(variant((doc) => (doc.currency = 'JPY')));
     expect(result.ok && result.programme.referral.minDealAmountMinor).toBe(1000);
@@ -92,6 +99,20 @@ describe('validation messages', () => {
     ['default above maximum', (d) => (d.bonuses.review.defaultAmount = 5000), ['bonuses.review.defaultAmount: must not exceed maxAmount']],
     ['unknown stacking policy', (d) => (d.stacking = { policy: 'all' }), ['stacking.policy: must be one of: best, sum, priority, got "all"']],
     ['sum without a cap', (d) => (d.stacking = { policy: 'sum' }), ['stacking.capPercent: is required']],
+    [
+      'unknown notification kind',
+      (d) => (d.notifications.kinds = ['cashbackAccrued', 'dealLost']),
+      ['notifications.kinds[1]: must be one of: referralNew, thresholdReached, cashbackAccrued, cashbackExpiring, birthdayWindowOpen, bonusGranted, got "dealLost"'],
+    ],
+    ['repeated notification kind', (d) => (d.notifications.kinds = ['bonusGranted', 'bonusGranted']), ['notifications.kinds[1]: duplicate "bonusGranted"']],
+    ['unknown notification channel', (d) => (d.notifications.channels = [{ type: 'sms' }]), ['notifications.channels[0].type: must be one of: bitrix24, webhook, got "sms"']],
+    ['webhook channel without a url', (d) => (d.notifications.channels = [{ type: 'webhook' }]), ['notifications.channels[0].url: is required']],
+    [
+      'webhook channel with a relative url',
+      (d) => (d.notifications.channels = [{ type: 'webhook', url: '/hooks/loyalty' }]),
+      ['notifications.channels[0].url: must be an absolute http:// or https:// URL'],
+    ],
+    ['unknown notifications key', (d) => (d.notifications.sms = true), ['notifications.sms: unknown key']],
   ])('%s', (_name, change, expected) => {
     expect(errorsOf(variant(change))).toEqual(expected);
   });

@@ -4,6 +4,7 @@ import { createJsonLogger } from '../../src/observability/logger';
 import { readObservabilitySettings } from '../../src/observability/settings';
 import { PinoTemporalLogger } from '../../src/observability/temporal-logger';
 import { bonusWorkflowId, contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
+import { readPortalRate } from '../../src/worker/portal-plan';
 import { readWorkerTuning } from '../../src/worker/tuning';
 
 describe('worker tuning from LOYALTY_WORKER_*', () => {
@@ -103,5 +104,25 @@ describe('JSON logger', () => {
     temporal.info('connected', { apiKey: 'k-123', settings: { webhookUrl: 'https://p/rest/1/s3cr3t/' } });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ msg: 'connected', apiKey: '[redacted]', settings: { webhookUrl: '[redacted]' } });
+  });
+});
+
+describe('portal rate from LOYALTY_BITRIX24_*', () => {
+  it('defaults to the standard plan: 2 activities per second, as the client’s bucket drains', () => {
+    expect(readPortalRate({})).toEqual({ plan: 'standard', limits: { burst: 50, drainPerSecond: 2 }, activitiesPerSecond: 2 });
+  });
+
+  it('follows the enterprise plan and takes a lower rate that leaves room for the bridge', () => {
+    expect(readPortalRate({ LOYALTY_BITRIX24_PLAN: 'enterprise' })).toMatchObject({ limits: { burst: 250, drainPerSecond: 5 }, activitiesPerSecond: 5 });
+    expect(readPortalRate({ LOYALTY_BITRIX24_PLAN: 'enterprise', LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: '4.5' }).activitiesPerSecond).toBe(4.5);
+  });
+
+  it('refuses a rate above the plan’s budget and names every wrong variable', () => {
+    expect(() => readPortalRate({ LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: '3' })).toThrow(
+      "invalid portal rate settings\n  LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: must be at most 2, the standard plan's requests per second",
+    );
+    expect(() => readPortalRate({ LOYALTY_BITRIX24_PLAN: 'pro', LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: 'fast' })).toThrow(
+      'invalid portal rate settings\n  LOYALTY_BITRIX24_PLAN: must be standard or enterprise\n  LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: must be a number such as 1.5',
+    );
   });
 });

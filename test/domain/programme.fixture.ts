@@ -62,6 +62,7 @@ export function exampleProgramme(overrides: Partial<Programme> = {}): Programme 
       { id: 'staff', name: 'Staff', percent: 1500, dailyLimitMinor: null },
     ],
     stacking: { policy: 'best' },
+    notifications: { kinds: ['referralNew', 'thresholdReached', 'cashbackAccrued', 'cashbackExpiring', 'birthdayWindowOpen', 'bonusGranted'], channels: [{ type: 'bitrix24' }] },
     ...overrides,
   };
 }

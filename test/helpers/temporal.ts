@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
-import { runWorker, type RunningWorker } from '../../src/worker/create-worker';
+import { createBitrix24Worker, runWorker, type RunningWorker } from '../../src/worker/create-worker';
+import { PLAN_LIMITS } from '../../src/worker/portal-plan';
 
 export type { RunningWorker };
 import { inject } from 'vitest';
@@ -45,18 +46,26 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   });
 }
 
+/**
+ * The worker pair a loyalty process runs: workflows and activities on `taskQueue`, and the same activities on the
+ * portal's Bitrix24 queue (`portal`, default the task queue, as the testbed's workflows use). Workflows must be
+ * started with that portal: on the time-skipping server an activity no worker polls holds time still for good.
+ */
 export async function startWorker(
   connection: NativeConnection,
-  options: { taskQueue: string; activities?: object; namespace?: string },
+  options: { taskQueue: string; activities?: object; namespace?: string; portal?: string },
 ): Promise<RunningWorker> {
-  const worker = await Worker.create({
+  const namespace = options.namespace ?? inject('temporalNamespace');
+  const activities = options.activities ?? {};
+  const worker = await Worker.create({ connection, namespace, taskQueue: options.taskQueue, workflowBundle: workflowBundle(), activities });
+  const bitrix24 = await createBitrix24Worker({
     connection,
-    namespace: options.namespace ?? inject('temporalNamespace'),
-    taskQueue: options.taskQueue,
-    workflowBundle: workflowBundle(),
-    activities: options.activities ?? {},
+    namespace,
+    portal: options.portal ?? options.taskQueue,
+    activities,
+    activitiesPerSecond: PLAN_LIMITS.standard.drainPerSecond,
   });
-  return runWorker(worker);
+  return runWorker(worker, bitrix24);
 }
 
 /** Polls until `check` holds, for state that a running workflow reaches asynchronously. */

@@ -22,6 +22,8 @@ export function spawnLoyaltyWorker(options: { taskQueue: string; webhookUrl: str
       '--temporal-address', inject('temporalAddress'),
       '--namespace', inject('temporalNamespace'),
       '--task-queue', options.taskQueue,
+      // The workflows of these tests use the task queue as their portal key: the Bitrix24 queue follows it.
+      '--portal', options.taskQueue,
       '--webhook-url', options.webhookUrl,
       '--rules', path.join(root, 'loyalty.config.yaml'),
       '--workflow-bundle', inject('workflowBundlePath'),

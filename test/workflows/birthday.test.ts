@@ -1,10 +1,15 @@
 import { DateTime } from 'luxon';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotificationActivities } from '../../activities/notify';
+import { loadProgramme } from '../../src/config/load-programme';
 import { createBirthdayActivities } from '../../activities/birthday';
 import { contacts } from '../../src/bitrix24';
 import { birthday, birthdateChangedSignal, birthdayStatusQuery, type BirthdayPolicy } from '../../workflows/birthday';
 import { startTestbed, type Testbed } from '../helpers/testbed';
 import { recordHistory } from '../helpers/histories';
+
+const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -13,7 +18,7 @@ const policy: BirthdayPolicy = { timeZone: 'Europe/Moscow', daysBefore: 7, daysA
 describe('birthday workflow (time-skipping server)', () => {
   let bed: Testbed;
   beforeAll(async () => {
-    bed = await startTestbed({ label: 'birthday', server: 'time-skipping', activities: ({ bitrix }) => createBirthdayActivities(bitrix) });
+    bed = await startTestbed({ label: 'birthday', server: 'time-skipping', activities: ({ bitrix }) => ({ ...createBirthdayActivities(bitrix), ...createNotificationActivities({ bitrix, programme }) }) });
   });
   afterAll(async () => bed?.stop());
 
@@ -29,7 +34,7 @@ describe('birthday workflow (time-skipping server)', () => {
     const handle = await env.client.workflow.start(birthday, {
       taskQueue,
       workflowId: `loyalty/test/birthday/contact-${contactId}`,
-      args: [{ portal: 'test', contactId, birthdate, policy }],
+      args: [{ portal: taskQueue, contactId, birthdate, policy }],
     });
 
     const opens = localMidnight(birthdayThisYear.minus({ days: 7 }));

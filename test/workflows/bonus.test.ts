@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrmCommentActivities } from '../../activities/bonus';
 import { createCashbackActivities } from '../../activities/cashback';
 import { createCustomerWorkflowActivities } from '../../activities/customer-workflows';
+import { createNotificationActivities } from '../../activities/notify';
 import { ConflictingBonusRequestError, grantBonus } from '../../src/admin/grant-bonus';
 import { contacts } from '../../src/bitrix24';
 import { loadProgramme } from '../../src/config/load-programme';
@@ -25,6 +26,7 @@ describe('admin bonus workflow (dev server)', () => {
         ...createCashbackActivities(bitrix),
         ...createCrmCommentActivities(bitrix),
         ...createCustomerWorkflowActivities({ client: env.client, taskQueue, programme }),
+        ...createNotificationActivities({ bitrix, programme }),
       }),
     });
   });

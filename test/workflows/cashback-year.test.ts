@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotificationActivities } from '../../activities/notify';
+import { loadProgramme } from '../../src/config/load-programme';
 import { createCashbackActivities } from '../../activities/cashback';
 import { LOYALTY_FIELDS } from '../../src/bitrix24';
 import { DateTime } from 'luxon';
@@ -6,6 +9,8 @@ import { lotExpiry, nextCalendarReset } from '../../src/domain/calendar';
 import { cashback, cashbackQuery, dealWonSignal, redeemUpdate, type CashbackPolicy } from '../../workflows/cashback';
 import { startTestbed, type Testbed } from '../helpers/testbed';
 import { recordHistory } from '../helpers/histories';
+
+const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
 const DAY = 86_400_000;
 const policy: CashbackPolicy = {
@@ -20,7 +25,7 @@ const policy: CashbackPolicy = {
 describe('cashback workflow over months of workflow time (time-skipping server)', () => {
   let bed: Testbed;
   beforeAll(async () => {
-    bed = await startTestbed({ label: 'cashback-year', server: 'time-skipping', activities: ({ bitrix }) => createCashbackActivities(bitrix) });
+    bed = await startTestbed({ label: 'cashback-year', server: 'time-skipping', activities: ({ bitrix }) => ({ ...createCashbackActivities(bitrix), ...createNotificationActivities({ bitrix, programme }) }) });
   });
   afterAll(async () => bed?.stop());
 
@@ -30,7 +35,7 @@ describe('cashback workflow over months of workflow time (time-skipping server)'
     const handle = await env.client.workflow.start(cashback, {
       taskQueue,
       workflowId: `loyalty/test/cashback/contact-${contactId}`,
-      args: [{ portal: 'test', contactId, policy }],
+      args: [{ portal: taskQueue, contactId, policy }],
     });
     // Start the story on the next 1 February (portal time) so every run sees the same calendar.
     await env.sleep(nextFebruaryFirstNoon(await env.currentTimeMs()) - (await env.currentTimeMs()));

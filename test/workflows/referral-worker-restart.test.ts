@@ -52,7 +52,7 @@ describe('referral workflow on the dev server', () => {
     const workflowId = `loyalty/test/referral/contact-${taskQueue}`;
 
     const first = await startWorker(env.nativeConnection, { taskQueue, activities });
-    const handle = await env.client.workflow.start(referral, { taskQueue, workflowId, args: [{ portal: 'test', contactId: REFERRER, programme }] });
+    const handle = await env.client.workflow.start(referral, { taskQueue, workflowId, args: [{ portal: taskQueue, contactId: REFERRER, programme }] });
     for (const referredId of [101, 102, 103]) {
       const link = { referredId, at: Date.UTC(2026, 1, 1), referredIsExistingCustomer: false, referrerAncestors: [], referredCurrentReferrerId: null };
       expect((await handle.executeUpdate(linkReferredUpdate, { args: [link] })).kind).toBe('linked');

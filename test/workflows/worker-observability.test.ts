@@ -7,6 +7,7 @@ import { loadProgramme } from '../../src/config/load-programme';
 import { createJsonLogger } from '../../src/observability/logger';
 import { installTemporalRuntime } from '../../src/observability/temporal-runtime';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox';
+import { bitrix24TaskQueue } from '../../src/temporal/task-queues';
 import { dealWorkflowId } from '../../src/temporal/workflow-ids';
 import { startLoyaltyWorker, type StartedLoyaltyWorker } from '../../src/worker/loyalty-worker';
 import { readWorkerTuning } from '../../src/worker/tuning';
@@ -47,6 +48,8 @@ describe('production worker: JSON logs correlated by CRM ids, Temporal runtime m
       temporalAddress: inject('temporalAddress'),
       namespace: inject('temporalNamespace'),
       taskQueue,
+      portal: taskQueue,
+      bitrix24ActivitiesPerSecond: 1.5,
       bitrix: createWebhookClient({ webhookUrl: sandbox.webhookUrl }),
       programme: loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml')),
       workflowBundlePath: inject('workflowBundlePath'),
@@ -57,6 +60,11 @@ describe('production worker: JSON logs correlated by CRM ids, Temporal runtime m
     await worker?.stop();
     await clientConnection?.close();
     await sandbox?.stop();
+  });
+
+  it('runs the portal’s Bitrix24 activities on their own rate-limited queue', () => {
+    expect(worker.running.workers.map((w) => w.options.taskQueue)).toEqual([taskQueue, bitrix24TaskQueue(taskQueue)]);
+    expect(worker.running.workers[1]?.options).toMatchObject({ maxTaskQueueActivitiesPerSecond: 1.5, tuner: { activityTaskSlotSupplier: { type: 'fixed-size', numSlots: 3 } } });
   });
 
   it('runs with the configured cache and concurrency limits', () => {

@@ -52,16 +52,34 @@ export function listTimelineComments(ctx: CrmContext, params: Record<string, unk
   return { result: page.rows.map((c) => commentToWire(c, ctx.timeZone)), total: page.total, next: page.next };
 }
 
-export function addSystemNotification(ctx: CrmContext, params: Record<string, unknown>, sender: string): number {
+/**
+ * Who sent the notification, and the application its tag belongs to: the OAuth app, or for a webhook the
+ * `CLIENT_ID` it passed (null without one: the tag is then recorded but replaces nothing).
+ */
+export interface NotificationSender {
+  sender: string;
+  application: string | null;
+}
+
+/**
+ * A tag is unique within its application: adding a notification with a tag already used removes the earlier
+ * ones (im.notify.system.add, TAG). SUB_TAG carries no uniqueness.
+ */
+export function addSystemNotification(ctx: CrmContext, params: Record<string, unknown>, from: NotificationSender): number {
   const userId = Number(params.USER_ID ?? params.user_id);
   const message = String(params.MESSAGE ?? params.message ?? '').trim();
   if (!Number.isInteger(userId) || userId <= 0) throw new RestError(400, 'USER_ID_EMPTY', 'Recipient ID (USER_ID) not specified');
   if (message === '') throw new RestError(400, 'MESSAGE_EMPTY', 'Message text (MESSAGE) not specified');
   const id = allocateId(ctx.state, 'notify');
-  const tag = params.TAG ?? params.tag;
+  const rawTag = params.TAG ?? params.tag;
   const subTag = params.SUB_TAG ?? params.sub_tag;
+  const tag = rawTag === undefined || rawTag === '' ? null : String(rawTag);
+  const { sender, application } = from;
+  if (tag !== null && application !== null) {
+    ctx.state.notifications = ctx.state.notifications.filter((n) => !(n.tag === tag && n.application === application));
+  }
   ctx.state.notifications.push({
-    id, userId, message, tag: tag === undefined ? null : String(tag), subTag: subTag === undefined ? null : String(subTag), createdMs: ctx.now(), sender,
+    id, userId, message, tag, subTag: subTag === undefined ? null : String(subTag), createdMs: ctx.now(), sender, application,
   });
   return id;
 }

@@ -7,7 +7,7 @@ import { type EntitySchema } from '../crm/entity-schema';
 import { findContactsByComm } from '../crm/duplicates';
 import { describeSpec } from '../crm/field-specs';
 import { listCategories, listStageHistory, listStatuses } from '../crm/stages';
-import { addSystemNotification, addTimelineComment, listTimelineComments } from '../crm/timeline';
+import { addSystemNotification, addTimelineComment, listTimelineComments, type NotificationSender } from '../crm/timeline';
 import { addUserField, userFieldsOf, userFieldToWire } from '../crm/userfields';
 import { applyFilter, applyOrder } from '../crm/filters';
 import { type PortalState, type UserField } from '../state/store';
@@ -86,5 +86,11 @@ export const CRM_METHODS: MethodTable = {
   'crm.category.list': { run: ({ ctx, params }) => listCategories(ctx.state, params) },
   'crm.status.list': { ...legacy, run: ({ ctx, params }) => just(listStatuses(ctx.state, params, ctx.timeZone)) },
   'crm.stagehistory.list': { run: ({ ctx, params }) => listStageHistory(ctx.state, params, ctx.timeZone) },
-  'im.notify.system.add': { run: (call: MethodCall) => just(addSystemNotification(call.ctx, call.params, call.auth.kind === 'app' ? call.auth.clientId : `webhook:${call.auth.userId}`)) },
+  'im.notify.system.add': { run: (call: MethodCall) => just(addSystemNotification(call.ctx, call.params, notificationSender(call))) },
 };
+
+function notificationSender({ auth, params }: MethodCall): NotificationSender {
+  if (auth.kind === 'app') return { sender: auth.clientId, application: auth.clientId };
+  const clientId = params.CLIENT_ID ?? params.client_id;
+  return { sender: `webhook:${auth.userId}`, application: typeof clientId === 'string' && clientId !== '' ? `webhook:${clientId}` : null };
+}

@@ -101,6 +101,8 @@ export interface Notification {
   subTag: string | null;
   createdMs: number;
   sender: string;
+  /** The application the tag is unique within (OAuth app, or a webhook's CLIENT_ID); null: the tag replaces nothing. */
+  application: string | null;
 }
 
 export interface StageHistoryItem {
