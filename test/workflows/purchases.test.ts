@@ -8,7 +8,7 @@ import { recordHistory } from '../helpers/histories';
 import { eventually } from '../helpers/temporal';
 import { startTestbed, type Testbed } from '../helpers/testbed';
 
-// The example programme: purchases count in pipelines 0 (Sales) and 3 (Travel club); 2 → 3 %, 5 → 7 %.
+// The example programme: purchases count in pipelines 0 (Sales) and 1 (Travel club); 2 → 3 %, 5 → 7 %.
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
 describe('purchase-count workflow (dev server)', () => {
@@ -28,15 +28,15 @@ describe('purchase-count workflow (dev server)', () => {
     });
     const won = (dealId: number, pipelineId: number) => handle.signal(purchaseWonSignal, { dealId, pipelineId, wonAt: Date.UTC(2026, 0, dealId) });
 
-    await won(1, 3);
+    await won(1, 1);
     await won(2, 0);
     await won(2, 0); // the same event again
     await won(3, 5); // a service deal: this pipeline does not count purchases
     await eventually(async () => (await handle.query(purchasesQuery)).history.length === 4);
     expect(await handle.query(purchasesQuery)).toMatchObject({ count: 2, percent: 300 });
 
-    await won(4, 3);
-    await won(5, 3);
+    await won(4, 1);
+    await won(5, 1);
     await won(6, 0);
     await eventually(async () => (await handle.query(purchasesQuery)).count === 5);
     expect((await handle.query(purchasesQuery)).percent).toBe(700);
