@@ -2,6 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { CONTACT_ID, PORTAL, PROGRAMME } from '../temporal/search-attributes';
 import { bonusWorkflowId } from '../temporal/workflow-ids';
 import { bonus, type BonusRequest, type BonusResult } from '../../workflows/bonus';
+import { RequestIdReusedError } from './refusal';
 
 /**
  * Starts the bonus workflow for a request and waits for its result. The workflow id is derived from the
@@ -33,9 +34,9 @@ export async function grantBonus(client: Client, taskQueue: string, request: Bon
   }
 }
 
-export class ConflictingBonusRequestError extends Error {
+export class ConflictingBonusRequestError extends RequestIdReusedError {
   constructor(requestId: string) {
-    super(`request id ${requestId} was already used for a different bonus (contact, kind or amount differ)`);
+    super(requestId, 'bonus (contact, kind or amount differ)');
     this.name = 'ConflictingBonusRequestError';
   }
 }

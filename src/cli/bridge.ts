@@ -1,13 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readBridgeEnv, startBridge } from '../bridge';
 import { parsePort } from '../bridge/config';
+import { loadEngineEnv } from '../config/env';
+import { runAdminApi } from './admin';
+import { addEngineOptions, configured, engineEnv, engineProgramme, type EngineFlags } from './configuration';
+import { portalClient } from './portal-client';
+import { lazyTemporalClient } from './temporal-client';
 import { waitForShutdownSignal } from './shutdown-signal';
 
-interface BridgeCliOptions {
+interface BridgeCliOptions extends EngineFlags {
   port?: number;
   host: string;
-  temporalAddress?: string;
-  namespace?: string;
 }
 
 function portOption(value: string): number {
@@ -19,22 +22,33 @@ function portOption(value: string): number {
 }
 
 /**
- * `loyalty bridge`: the Bitrix24 event webhook bridge. Flags override the environment (LOYALTY_BRIDGE_PORT,
- * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE); portals come from LOYALTY_PORTALS (JSON) or LOYALTY_PORTALS_FILE.
+ * `loyalty bridge`: the Bitrix24 event webhook bridge and, when LOYALTY_ADMIN_TOKEN is set, the admin API on
+ * LOYALTY_ADMIN_PORT: both are the engine's HTTP entry points, so one process serves them. Portals come from
+ * LOYALTY_PORTALS (JSON) or LOYALTY_PORTALS_FILE.
  */
 export function bridgeCommand(): Command {
-  return new Command('bridge')
-    .description('receive Bitrix24 CRM events on POST /bitrix24/events and signal the loyalty workflows (SIGINT/SIGTERM: stop)')
+  const command = new Command('bridge')
+    .description('receive Bitrix24 CRM events on POST /bitrix24/events and signal the loyalty workflows; with LOYALTY_ADMIN_TOKEN also serve the admin API (SIGINT/SIGTERM: stop)')
     .option('--port <port>', 'port to listen on (default LOYALTY_BRIDGE_PORT or 8080)', portOption)
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--temporal-address <host:port>', 'Temporal frontend (default TEMPORAL_ADDRESS or 127.0.0.1:7233)')
-    .option('--namespace <name>', 'Temporal namespace (default TEMPORAL_NAMESPACE or default)')
-    .action(async (options: BridgeCliOptions) => {
-      const env = readBridgeEnv(process.env);
-      const temporal = { address: options.temporalAddress ?? env.temporalAddress, namespace: options.namespace ?? env.namespace };
-      const bridge = await startBridge({ portals: env.portals, temporal, port: options.port ?? env.port, host: options.host });
-      console.error(`Bridge listening on ${bridge.url} (Temporal ${temporal.address}, namespace ${temporal.namespace})`);
+    .option('--host <host>', 'interface the bridge and the admin API listen on', '127.0.0.1');
+  return addEngineOptions(command, ['temporal', 'portal', 'taskQueue', 'rules', 'webhook']).action(async (options: BridgeCliOptions) => {
+    const withAdmin = configured(() => loadEngineEnv(process.env).admin.token !== null);
+    const env = engineEnv(options, { portalAccess: withAdmin });
+    const bridgeEnv = configured(() => readBridgeEnv(process.env));
+    const programme = withAdmin ? engineProgramme(env) : null;
+    const temporal = lazyTemporalClient(env);
+    const stops: (() => Promise<void>)[] = [() => temporal.close()];
+    try {
+      const bridge = await startBridge({ portals: bridgeEnv.portals, temporal: temporal.client, taskQueue: env.taskQueue, port: options.port ?? bridgeEnv.port, host: options.host });
+      stops.push(() => bridge.stop());
+      console.error(`Bridge listening on ${bridge.url} (Temporal ${env.temporal.address}, namespace ${env.temporal.namespace})`);
+      if (programme !== null) {
+        const admin = await runAdminApi({ env, programme, client: temporal.client, bitrix: portalClient(env.bitrix24.access), host: options.host });
+        stops.push(() => admin.stop());
+      } else console.error('Admin API off: LOYALTY_ADMIN_TOKEN is not set');
       await waitForShutdownSignal();
-      await bridge.stop();
-    });
+    } finally {
+      for (const stop of stops.reverse()) await stop();
+    }
+  });
 }

@@ -1,41 +1,29 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { Client, Connection } from '@temporalio/client';
+import { Command } from 'commander';
 import { inspectContact, type ContactLoyaltyReport } from '../admin/inspect-contact';
-import { loadProgramme } from '../config/load-programme';
 import { formatAmount } from '../domain/money';
 import { formatPercent, type Programme } from '../domain/programme';
+import { positiveId } from './cli-values';
+import { addEngineOptions, engineEnv, engineProgramme, type EngineFlags } from './configuration';
+import { withTemporalClient } from './temporal-client';
 
-interface InspectOptions {
-  temporalAddress: string;
-  namespace: string;
-  portal: string;
-  rules: string;
+interface InspectOptions extends EngineFlags {
   json?: boolean;
 }
 
 /** `loyalty inspect contact <id>`: balance, lots with expiry, counts, birthday window and full history. */
 export function inspectCommand(): Command {
   const inspect = new Command('inspect').description("show what the engine holds about a customer, from the customer's workflows");
-  inspect
-    .command('contact <id>')
+  const contact = inspect
+    .command('contact')
+    .argument('<id>', 'Bitrix24 contact id', positiveId('contact id'))
     .description('balance, lots with expiry, purchase count and discount, birthday window, and every accrual and write-off')
-    .option('--temporal-address <host:port>', 'Temporal frontend', process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233')
-    .option('--namespace <name>', 'Temporal namespace', process.env.TEMPORAL_NAMESPACE ?? 'default')
-    .option('--portal <key>', 'portal key used in workflow ids', process.env.LOYALTY_PORTAL ?? 'sandbox')
-    .option('--rules <file>', 'the loyalty rules file (for the currency)', process.env.LOYALTY_RULES_FILE ?? 'loyalty.config.yaml')
-    .option('--json', 'print the report as JSON')
-    .action(async (id: string, options: InspectOptions) => {
-      const contactId = Number(id);
-      if (!Number.isSafeInteger(contactId) || contactId <= 0) throw new InvalidArgumentError(`contact id must be a positive integer, got "${id}"`);
-      const connection = await Connection.connect({ address: options.temporalAddress });
-      try {
-        const report = await inspectContact(new Client({ connection, namespace: options.namespace }), options.portal, contactId);
-        const lines = options.json ? [JSON.stringify(report, null, 2)] : renderContactReport(report, loadProgramme(options.rules));
-        console.log(lines.join('\n'));
-      } finally {
-        await connection.close();
-      }
-    });
+    .option('--json', 'print the report as JSON');
+  addEngineOptions(contact, ['temporal', 'portal', 'rules']).action(async (contactId: number, options: InspectOptions) => {
+    const env = engineEnv(options);
+    const programme = engineProgramme(env);
+    const report = await withTemporalClient(env, (client) => inspectContact(client, env.portal, contactId));
+    console.log((options.json ? [JSON.stringify(report, null, 2)] : renderContactReport(report, programme)).join('\n'));
+  });
   return inspect;
 }
 

@@ -1,12 +1,7 @@
 import { Command } from 'commander';
-import {
-  type Bitrix24Client,
-  createOAuthClient,
-  createWebhookClient,
-  JsonFileTokenStore,
-  outgoingWebhookInstructions,
-  setupPortal,
-} from '../bitrix24';
+import { outgoingWebhookInstructions, setupPortal } from '../bitrix24';
+import { engineEnv } from './configuration';
+import { portalClient } from './portal-client';
 
 interface SetupCliOptions {
   webhookUrl?: string;
@@ -19,41 +14,22 @@ interface SetupCliOptions {
   outgoingHandlerUrl?: string;
 }
 
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new Error(`setup: ${flag} is required in application (OAuth) mode`);
-  return value;
-}
-
-function clientFrom(options: SetupCliOptions): Bitrix24Client {
-  if (options.tokenFile !== undefined) {
-    return createOAuthClient({
-      memberId: required(options.memberId, '--member-id'),
-      app: { clientId: required(options.clientId, '--client-id'), clientSecret: required(options.clientSecret, '--client-secret') },
-      tokenStore: new JsonFileTokenStore(options.tokenFile),
-      ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl }),
-    });
-  }
-  const webhookUrl = options.webhookUrl ?? process.env.BITRIX24_WEBHOOK_URL;
-  if (webhookUrl === undefined || webhookUrl === '') {
-    throw new Error('setup: pass --webhook-url (or BITRIX24_WEBHOOK_URL), or --token-file for application mode');
-  }
-  return createWebhookClient({ webhookUrl });
-}
-
 /** `setup`: creates the engine's custom fields and, for an application, binds the CRM event handlers. */
 export function setupCommand(): Command {
   return new Command('setup')
     .description('Create the loyalty custom fields on a Bitrix24 portal (idempotent) and bind event handlers')
     .option('--webhook-url <url>', 'incoming webhook https://{portal}/rest/{userId}/{secret}/ (default: $BITRIX24_WEBHOOK_URL)')
-    .option('--token-file <path>', 'application mode: JSON token store holding the installed app tokens')
-    .option('--member-id <id>', 'application mode: portal member_id')
-    .option('--client-id <id>', 'application mode: OAuth client id')
-    .option('--client-secret <secret>', 'application mode: OAuth client secret')
+    .option('--token-file <path>', 'application mode: JSON token store holding the installed app tokens (default: $BITRIX24_TOKEN_FILE)')
+    .option('--member-id <id>', 'application mode: portal member_id (default: $BITRIX24_MEMBER_ID)')
+    .option('--client-id <id>', 'application mode: OAuth client id (default: $BITRIX24_CLIENT_ID)')
+    .option('--client-secret <secret>', 'application mode: OAuth client secret (default: $BITRIX24_CLIENT_SECRET)')
     .option('--token-url <url>', 'application mode: OAuth token endpoint override (e.g. a sandbox)')
     .option('--handler-url <url>', 'application mode: URL of the event bridge to bind the CRM events to')
     .option('--outgoing-handler-url <url>', 'webhook mode: print the steps to create an outgoing webhook to this URL')
     .action(async (options: SetupCliOptions) => {
-      const client = clientFrom(options);
+      const { webhookUrl, tokenFile, memberId, clientId, clientSecret } = options;
+      const env = engineEnv({ webhookUrl }, { portalAccess: true }, { tokenFile, memberId, clientId, clientSecret });
+      const client = portalClient(env.bitrix24.access, options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl });
       const report = await setupPortal(client, { log: (line) => console.log(line), ...(options.handlerUrl === undefined ? {} : { handlerUrl: options.handlerUrl }) });
       const created = report.fields.filter((field) => field.action === 'created').length;
       console.log(`fields: ${created} created, ${report.fields.length - created} already present`);

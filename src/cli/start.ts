@@ -1,69 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createWebhookClient, setupPortal } from '../bitrix24';
-import { loadProgramme } from '../config/load-programme';
+import { type Bitrix24Client, LOYALTY_EVENTS, setupPortal } from '../bitrix24';
+import { EVENTS_PATH, readBridgePortals, startBridge, type PortalConfig } from '../bridge';
+import type { EngineEnv } from '../config/env';
+import type { Programme } from '../domain/programme';
+import { playDemoStoryOnce } from '../demo/play-once';
+import { createJsonLogger } from '../observability/logger';
 import { configureIntake, readIntakeSettings } from '../intake/settings';
-import { startSandbox, type SandboxHandle } from '../sandbox';
+import { startSandbox, type OutgoingWebhook, type SandboxHandle } from '../sandbox';
+import type { TemporalConnectionOptions } from '../temporal/connection';
 import { startDevServer, type RunningDevServer } from '../temporal/dev-server';
-import { LOYALTY_TASK_QUEUE } from '../temporal/task-queues';
 import { resolveDevServer } from '../temporal/tools';
 import { startLoyaltyWorker } from '../worker/loyalty-worker';
+import { readPortalRate } from '../worker/portal-plan';
+import { runAdminApi } from './admin';
+import { addEngineOptions, configured, engineEnv, engineProgramme, type EngineFlags } from './configuration';
+import { portalClient } from './portal-client';
+import { lazyTemporalClient } from './temporal-client';
 import { waitForShutdownSignal } from './shutdown-signal';
 
-interface StartOptions {
-  temporalAddress?: string;
-  namespace: string;
-  devPort: number;
-  devUiPort: number;
-  dataDir: string;
-  webhookUrl?: string;
-  rules: string;
+interface StartOptions extends EngineFlags {
+  devPort?: string;
+  devUiPort?: string;
+  dataDir?: string;
+  /** False with --no-story. */
+  story: boolean;
 }
 
-/** Everything on one machine: Temporal (embedded dev server unless an address is given), the portal, the worker. */
+type Stops = (() => Promise<void>)[];
+
+/**
+ * Everything on one machine: Temporal (embedded dev server unless an address is given), the portal (the sandbox
+ * unless access to a real one is configured), the worker and the admin API. Runs with no configuration at all.
+ */
 export function startCommand(): Command {
-  return new Command('start')
-    .description('run the engine: embedded Temporal dev server with Web UI, sandbox portal and worker (Ctrl-C stops all)')
-    .option('--temporal-address <host:port>', 'use this Temporal frontend instead of the embedded dev server', process.env.TEMPORAL_ADDRESS)
-    .option('--namespace <name>', 'Temporal namespace', process.env.TEMPORAL_NAMESPACE ?? 'default')
-    .option('--dev-port <port>', 'embedded dev server gRPC port', parsePort, Number(process.env.LOYALTY_DEV_SERVER_PORT ?? 7233))
-    .option('--dev-ui-port <port>', 'embedded dev server Web UI port', parsePort, Number(process.env.LOYALTY_DEV_UI_PORT ?? 8233))
-    .option('--data-dir <dir>', 'where the embedded dev server keeps its database', process.env.LOYALTY_DATA_DIR ?? path.join('.tools', 'data'))
-    .option('--webhook-url <url>', 'a real portal incoming webhook instead of the sandbox (default: $BITRIX24_WEBHOOK_URL)')
-    .option('--rules <file>', 'the loyalty rules file', process.env.LOYALTY_RULES_FILE ?? 'loyalty.config.yaml')
-    .action(runEngine);
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`port must be 1-65535, got "${value}"`);
-  return port;
+  const command = new Command('start')
+    .description('run the engine: embedded Temporal dev server with Web UI, sandbox portal, worker and admin API (Ctrl-C stops all)')
+    .option('--dev-port <port>', 'embedded dev server gRPC port (default: $LOYALTY_DEV_SERVER_PORT or 7233)')
+    .option('--dev-ui-port <port>', 'embedded dev server Web UI port (default: $LOYALTY_DEV_UI_PORT or 8233)')
+    .option('--data-dir <dir>', 'where the dev server, the sandbox and the generated admin token are kept (default: $LOYALTY_DATA_DIR or .tools/data)')
+    .option('--no-story', 'do not play the demo story (it plays once per data directory, on the sandbox portal only)');
+  return addEngineOptions(command, ['temporal', 'rules', 'webhook']).action(runEngine);
 }
 
 async function runEngine(options: StartOptions): Promise<void> {
+  const env = engineEnv(options, {}, { devServerPort: options.devPort, devUiPort: options.devUiPort, dataDir: options.dataDir });
+  const programme = engineProgramme(env);
+  const intake = configured(() => readIntakeSettings(process.env));
+  const portalRate = configured(() => readPortalRate(process.env));
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const stops: (() => Promise<void>)[] = [];
-  const programme = loadProgramme(options.rules);
-  const intake = readIntakeSettings(process.env);
+  const stops: Stops = [];
   try {
-    const temporal = await connectTemporal(options, stops);
-    const webhookUrl = await portalWebhook(options, stops);
-    const bitrix = createWebhookClient({ webhookUrl });
+    const temporalEnv: EngineEnv = { ...env, temporalConnection: await connectTemporal(env, stops) };
+    const temporal = temporalEnv.temporalConnection;
+    const events = lazyTemporalClient(temporalEnv);
+    stops.push(() => events.close());
+    const { bitrix, sandbox } = await portal(env, stops, await startEventBridge(env, events.client, stops));
     await setupPortal(bitrix, { log: () => undefined });
 
     const worker = await startLoyaltyWorker({
       temporalAddress: temporal.address,
-      namespace: options.namespace,
-      taskQueue: LOYALTY_TASK_QUEUE,
+      temporalConnection: temporalEnv.temporalConnection,
+      namespace: env.temporal.namespace,
+      taskQueue: env.taskQueue,
+      portal: env.portal,
+      bitrix24ActivitiesPerSecond: portalRate.activitiesPerSecond,
       bitrix,
       programme,
     });
     stops.push(() => worker.stop());
-    console.log(`Worker polling task queue "${LOYALTY_TASK_QUEUE}" in namespace "${options.namespace}"`);
-    const target = { address: temporal.address, namespace: options.namespace };
-    for (const line of await configureIntake(target, LOYALTY_TASK_QUEUE, intake)) console.log(line);
+    console.log(`Worker polling task queue "${env.taskQueue}" in namespace "${env.temporal.namespace}"`);
+    const target = { address: temporal.address, namespace: env.temporal.namespace, connection: temporalEnv.temporalConnection };
+    for (const line of await configureIntake(target, env.taskQueue, intake)) console.log(line);
+
+    const adminClient = lazyTemporalClient(temporalEnv);
+    stops.push(() => adminClient.close());
+    const admin = await runAdminApi({ env, programme, client: adminClient.client, bitrix, token: env.admin.token ?? localAdminToken(env) });
+    stops.push(() => admin.stop());
+    if (env.admin.token === null) console.log(`Admin token: in ${adminTokenFile(env)} (LOYALTY_ADMIN_TOKEN unset)`);
     console.log('Engine running. Press Ctrl-C to stop.');
+    const story = new AbortController();
+    stops.push(async () => story.abort());
+    if (sandbox !== null && options.story) void playStory(env, programme, { sandbox, client: events.client, signal: story.signal });
     await Promise.race([waitForShutdownSignal(), worker.running.done]);
   } finally {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
@@ -71,10 +93,11 @@ async function runEngine(options: StartOptions): Promise<void> {
   }
 }
 
-async function connectTemporal(options: StartOptions, stops: (() => Promise<void>)[]): Promise<{ address: string }> {
-  if (options.temporalAddress) {
-    console.log(`Temporal: ${options.temporalAddress} (namespace ${options.namespace})`);
-    return { address: options.temporalAddress };
+/** The configured Temporal, or an embedded dev server (plain text on loopback: no TLS or API key applies). */
+async function connectTemporal(env: EngineEnv, stops: Stops): Promise<TemporalConnectionOptions> {
+  if (env.temporalAddressGiven) {
+    console.log(`Temporal: ${env.temporal.address} (namespace ${env.temporal.namespace})`);
+    return env.temporalConnection;
   }
   const resolved = resolveDevServer();
   if (resolved.executable.type !== 'existing-path') {
@@ -82,25 +105,95 @@ async function connectTemporal(options: StartOptions, stops: (() => Promise<void
   }
   const server: RunningDevServer = await startDevServer({
     executable: resolved.executable.path,
-    port: options.devPort,
-    uiPort: options.devUiPort,
-    dbFile: path.resolve(options.dataDir, 'temporal-dev.db'),
-    namespace: options.namespace,
+    port: env.local.devServerPort,
+    uiPort: env.local.devUiPort,
+    dbFile: path.resolve(env.local.dataDir, 'temporal-dev.db'),
+    namespace: env.temporal.namespace,
   });
   stops.push(() => server.stop());
   console.log(`Temporal dev server: ${server.address}`);
   console.log(`Temporal Web UI:     ${server.uiUrl}`);
-  return server;
+  return { address: server.address };
 }
 
-async function portalWebhook(options: StartOptions, stops: (() => Promise<void>)[]): Promise<string> {
-  const webhookUrl = options.webhookUrl ?? process.env.BITRIX24_WEBHOOK_URL;
-  if (webhookUrl) {
-    console.log('Bitrix24: the portal of the configured incoming webhook');
-    return webhookUrl;
+async function portal(env: EngineEnv, stops: Stops, delivery: SandboxDelivery | null): Promise<{ bitrix: Bitrix24Client; sandbox: SandboxHandle | null }> {
+  if (env.bitrix24.access !== null) {
+    console.log(`Bitrix24: the portal of the configured ${env.bitrix24.access.mode === 'webhook' ? 'incoming webhook' : 'OAuth application'}`);
+    return { bitrix: portalClient(env.bitrix24.access), sandbox: null };
   }
-  const sandbox: SandboxHandle = await startSandbox({ snapshotFile: path.resolve(options.dataDir, 'sandbox-portal.json') });
+  const sandbox: SandboxHandle = await startSandbox({
+    snapshotFile: path.resolve(env.local.dataDir, 'sandbox-portal.json'),
+    ...(delivery === null ? {} : { portal: { memberId: delivery.memberId }, outgoingWebhooks: [delivery.webhook] }),
+  });
   stops.push(() => sandbox.stop());
   console.log(`Sandbox Bitrix24 portal: ${sandbox.baseUrl} (webhook ${sandbox.webhookUrl})`);
-  return sandbox.webhookUrl;
+  return { bitrix: portalClient({ mode: 'webhook', webhookUrl: sandbox.webhookUrl }), sandbox };
+}
+
+/** How the sandbox sends its CRM events to the bridge: an outgoing webhook, as a portal admin would set one up. */
+interface SandboxDelivery {
+  memberId: string;
+  webhook: OutgoingWebhook;
+}
+
+const SANDBOX_MEMBER_ID = 'sandbox0member0id0000000000000000';
+
+/**
+ * The webhook bridge on LOYALTY_BRIDGE_PORT. With the sandbox, it accepts the sandbox under a token made up for this
+ * run and the sandbox is told to send every CRM event there; with a real portal, it accepts the portals of
+ * LOYALTY_PORTALS / LOYALTY_PORTALS_FILE, or stays off without them (the reconciler still finds every change).
+ */
+async function startEventBridge(env: EngineEnv, client: Client, stops: Stops): Promise<SandboxDelivery | null> {
+  const sandboxPortal: PortalConfig = { key: env.portal, memberId: SANDBOX_MEMBER_ID, applicationToken: randomBytes(24).toString('base64url') };
+  const portals = env.bitrix24.access === null ? [sandboxPortal] : configuredBridgePortals();
+  if (portals === null) {
+    console.log('Bridge: off (LOYALTY_PORTALS / LOYALTY_PORTALS_FILE unset); portal changes arrive through the reconciler');
+    return null;
+  }
+  const logger = createJsonLogger({ service: 'bridge', level: 'warn' });
+  const bridge = await startBridge({ portals, temporal: client, taskQueue: env.taskQueue, port: env.bridgePort, logger });
+  stops.push(() => bridge.stop());
+  const handlerUrl = `${bridge.url}${EVENTS_PATH}`;
+  console.log(`Webhook bridge:      ${handlerUrl}${env.bitrix24.access === null ? ' (the sandbox portal sends its CRM events here)' : ''}`);
+  if (env.bitrix24.access !== null) return null;
+  return { memberId: SANDBOX_MEMBER_ID, webhook: { handlerUrl, events: [...LOYALTY_EVENTS], applicationToken: sandboxPortal.applicationToken } };
+}
+
+function configuredBridgePortals(): PortalConfig[] | null {
+  if (!process.env.LOYALTY_PORTALS?.trim() && !process.env.LOYALTY_PORTALS_FILE?.trim()) return null;
+  return configured(() => readBridgePortals(process.env));
+}
+
+/** The demo story on the sandbox, once per data directory, while the engine runs; Ctrl-C stops it too. */
+async function playStory(env: EngineEnv, programme: Programme, parts: { sandbox: SandboxHandle; client: Client; signal: AbortSignal }): Promise<void> {
+  const uiUrl = env.temporalAddressGiven ? null : `http://127.0.0.1:${env.local.devUiPort}`;
+  try {
+    await playDemoStoryOnce({
+      crm: parts.sandbox.portal,
+      client: parts.client,
+      programme,
+      portal: env.portal,
+      taskQueue: env.taskQueue,
+      signal: parts.signal,
+      dataDir: env.local.dataDir,
+      links: { uiUrl, namespace: env.temporal.namespace, portal: env.portal, rulesFile: env.rulesFile },
+      print: (line) => console.log(line),
+    });
+  } catch (error) {
+    if (!parts.signal.aborted) console.error(`Demo story failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function adminTokenFile(env: EngineEnv): string {
+  return path.resolve(env.local.dataDir, 'admin-token');
+}
+
+/** With no LOYALTY_ADMIN_TOKEN, a random token kept in the data directory (owner-only), reused on the next start. */
+function localAdminToken(env: EngineEnv): string {
+  const file = adminTokenFile(env);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
 }
