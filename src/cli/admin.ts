@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
 import type { RedemptionContext } from '../admin/context';
@@ -58,4 +61,21 @@ export async function runAdminApi(parts: AdminApiParts): Promise<RunningAdminSer
   const server = await startAdminServer({ context, token, port: parts.env.admin.port, ...(parts.host === undefined ? {} : { host: parts.host }) });
   console.log(`Admin API: ${server.url}/admin (Authorization: Bearer <LOYALTY_ADMIN_TOKEN>)`);
   return server;
+}
+
+/**
+ * The admin token `loyalty start` uses when LOYALTY_ADMIN_TOKEN is unset: made up on the first start, kept
+ * owner-only in the data directory for the next ones, and shown once (when made) so the operator can copy it.
+ */
+export function localAdminToken(dataDir: string, print: (line: string) => void): string {
+  const file = path.resolve(dataDir, 'admin-token');
+  if (existsSync(file)) {
+    print(`Admin token: in ${file} (LOYALTY_ADMIN_TOKEN unset)`);
+    return readFileSync(file, 'utf8').trim();
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  print(`Admin token (shown this once, kept in ${file}): ${token}`);
+  return token;
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
@@ -17,7 +16,7 @@ import { startDevServer, type RunningDevServer } from '../temporal/dev-server';
 import { resolveDevServer } from '../temporal/tools';
 import { startLoyaltyWorker } from '../worker/loyalty-worker';
 import { readPortalRate } from '../worker/portal-plan';
-import { runAdminApi } from './admin';
+import { localAdminToken, runAdminApi } from './admin';
 import { addEngineOptions, configured, engineEnv, engineProgramme, type EngineFlags } from './configuration';
 import { portalClient } from './portal-client';
 import { lazyTemporalClient } from './temporal-client';
@@ -79,9 +78,8 @@ async function runEngine(options: StartOptions): Promise<void> {
 
     const adminClient = lazyTemporalClient(temporalEnv);
     stops.push(() => adminClient.close());
-    const admin = await runAdminApi({ env, programme, client: adminClient.client, bitrix, token: env.admin.token ?? localAdminToken(env) });
+    const admin = await runAdminApi({ env, programme, client: adminClient.client, bitrix, token: env.admin.token ?? localAdminToken(env.local.dataDir, (line) => console.log(line)) });
     stops.push(() => admin.stop());
-    if (env.admin.token === null) console.log(`Admin token: in ${adminTokenFile(env)} (LOYALTY_ADMIN_TOKEN unset)`);
     console.log('Engine running. Press Ctrl-C to stop.');
     const story = new AbortController();
     stops.push(async () => story.abort());
@@ -182,18 +180,4 @@ async function playStory(env: EngineEnv, programme: Programme, parts: { sandbox:
   } catch (error) {
     if (!parts.signal.aborted) console.error(`Demo story failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function adminTokenFile(env: EngineEnv): string {
-  return path.resolve(env.local.dataDir, 'admin-token');
-}
-
-/** With no LOYALTY_ADMIN_TOKEN, a random token kept in the data directory (owner-only), reused on the next start. */
-function localAdminToken(env: EngineEnv): string {
-  const file = adminTokenFile(env);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(path.dirname(file), { recursive: true });
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return token;
 }

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { lazyTemporalClient as lazyClientOf } from '../bridge/temporal-client';
 import type { EngineEnv } from '../config/env';
 
 /** A client on the configured Temporal (TLS and API key included) for the length of `use`. */
@@ -13,6 +14,5 @@ export async function withTemporalClient<T>(env: EngineEnv, use: (client: Client
 
 /** A client whose connection opens on first use, for servers that must start while Temporal is still down. */
 export function lazyTemporalClient(env: EngineEnv): { client: Client; close(): Promise<void> } {
-  const connection = Connection.lazy(env.temporalConnection);
-  return { client: new Client({ connection, namespace: env.temporal.namespace }), close: () => connection.close() };
+  return lazyClientOf({ address: env.temporalConnection.address, namespace: env.temporal.namespace, connection: env.temporalConnection });
 }

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { configureIntake, readIntakeSettings } from '../intake/settings';
 import { startLoyaltyWorker } from '../worker/loyalty-worker';
 import { readPortalRate } from '../worker/portal-plan';
+import { prepareWorkerProcess } from '../worker/production';
 import { addEngineOptions, configured, engineEnv, engineProgramme, type EngineFlags } from './configuration';
 import { portalClient } from './portal-client';
 import { waitForShutdownSignal } from './shutdown-signal';
@@ -24,10 +24,12 @@ async function runLoyaltyWorker(options: WorkerOptions): Promise<void> {
   const programme = engineProgramme(env);
   const intake = configured(() => readIntakeSettings(process.env));
   const portalRate = configured(() => readPortalRate(process.env));
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // JSON logs, Prometheus metrics and LOYALTY_WORKER_* limits: the same production settings as the container.
+  const { tuning } = configured(() => prepareWorkerProcess(process.env));
   const worker = await startLoyaltyWorker({
     temporalAddress: env.temporal.address,
     temporalConnection: env.temporalConnection,
+    tuning,
     namespace: env.temporal.namespace,
     taskQueue: env.taskQueue,
     portal: env.portal,

@@ -72,6 +72,15 @@ describe('configuration is checked before anything starts', () => {
     expect(result.stderr).not.toContain('client-secret-value');
   });
 
+  it('checks the worker\'s production settings (LOYALTY_WORKER_*) before connecting', async () => {
+    const result = await loyalty(['worker', '--temporal-address', probeAddress, '--webhook-url', 'http://127.0.0.1:9/rest/1/secret/'], {
+      LOYALTY_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('LOYALTY_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must be at least 2');
+    expect(connections).toBe(0);
+  });
+
   it('names the portal access a command needs', async () => {
     const result = await loyalty(['redeem', '--contact', '1', '--deal', '2', '--amount', '10', '--temporal-address', probeAddress]);
     expect(result.code).toBe(2);
