@@ -1,12 +1,13 @@
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import { localDate } from '../src/domain/calendar';
 import type { Programme } from '../src/domain/programme';
-import { contactWorkflowId } from '../src/temporal/workflow-ids';
+import { contactWorkflowId, groupDiscountUsageWorkflowId } from '../src/temporal/workflow-ids';
 import { birthdayStatusQuery } from '../workflows/birthday';
 import { cashbackQuery } from '../workflows/cashback';
-import { groupDiscountUsageWorkflowId, groupUsageQuery } from '../workflows/group-discount-usage';
+import { groupUsageQuery } from '../workflows/group-discount-usage';
 import { purchasesQuery } from '../workflows/purchases';
 import { referralDiscountQuery } from '../workflows/referral';
+import { queryIfPresent } from './customer-workflows';
 
 /** What the customers' workflows know about one contact, for the deal workflow's discount decisions. */
 export interface ContactWorkflowFacts {
@@ -37,29 +38,18 @@ export interface ContactFactsActivities {
   readDiscountContext(request: DiscountContextRequest): Promise<DiscountContext>;
 }
 
-/** A query on a workflow that was never started answers `absent`: the contact simply has nothing there yet. */
-async function queryOr<T>(absent: T, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return absent;
-    throw error;
-  }
-}
-
-export function createContactFactsActivities(deps: { client: Client; programme: Programme }): ContactFactsActivities {
-  const { client, programme } = deps;
-  const handle = (workflowId: string) => client.workflow.getHandle(workflowId);
+export function createContactFactsActivities(deps: { client: Client; programme: Programme; now?: () => number }): ContactFactsActivities {
+  const { client, programme, now: clock = Date.now } = deps;
 
   async function factsOf(portal: string, dealId: number, day: string, contact: DiscountContextRequest['contacts'][number]): Promise<ContactWorkflowFacts> {
     const { contactId, groupIds } = contact;
-    const now = Date.now();
+    const now = clock();
     const [referral, purchases, birthday, cashback, groups] = await Promise.all([
-      queryOr(null, () => handle(contactWorkflowId(portal, 'referral', contactId)).query(referralDiscountQuery)),
-      queryOr(null, () => handle(contactWorkflowId(portal, 'purchases', contactId)).query(purchasesQuery)),
-      queryOr(null, () => handle(contactWorkflowId(portal, 'birthday', contactId)).query(birthdayStatusQuery)),
-      queryOr(null, () => handle(contactWorkflowId(portal, 'cashback', contactId)).query(cashbackQuery)),
-      groupIds.length === 0 ? {} : queryOr({}, () => handle(groupDiscountUsageWorkflowId(portal, contactId)).query(groupUsageQuery, { day, dealId, groupIds })),
+      queryIfPresent(client, contactWorkflowId(portal, 'referral', contactId), referralDiscountQuery, null),
+      queryIfPresent(client, contactWorkflowId(portal, 'purchases', contactId), purchasesQuery, null),
+      queryIfPresent(client, contactWorkflowId(portal, 'birthday', contactId), birthdayStatusQuery, null),
+      queryIfPresent(client, contactWorkflowId(portal, 'cashback', contactId), cashbackQuery, null),
+      groupIds.length === 0 ? {} : queryIfPresent(client, groupDiscountUsageWorkflowId(portal, contactId), groupUsageQuery, {}, { day, dealId, groupIds }),
     ]);
     const window = birthday?.window ?? null;
     return {
@@ -74,7 +64,7 @@ export function createContactFactsActivities(deps: { client: Client; programme: 
 
   return {
     async readDiscountContext({ portal, dealId, contacts }) {
-      const day = localDate(Date.now(), programme.timeZone);
+      const day = localDate(clock(), programme.timeZone);
       return { programme, day, contacts: await Promise.all(contacts.map((contact) => factsOf(portal, dealId, day, contact))) };
     },
   };

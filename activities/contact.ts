@@ -12,6 +12,8 @@ export interface ContactFacts {
   contactId: number;
   referrerContactId: number | null;
   referralCode: string | null;
+  /** Absent in histories from before the link field. */
+  referralLink?: string | null;
   birthdate: string | null;
   /** The code (and link) this contact should carry, or null while the referral programme is off. */
   assignedReferral: { code: string; link: string | null } | null;
@@ -22,8 +24,11 @@ export type BirthdateForwarding = 'forwarded' | 'not-running' | 'programme-off';
 export interface ContactActivities {
   /** Null when the contact no longer exists. */
   readContactFacts(request: { portal: string; contactId: number }): Promise<ContactFacts | null>;
-  /** Absolute value, so a retry is harmless. */
-  writeReferralCode(request: { portal: string; contactId: number; code: string }): Promise<void>;
+  /**
+   * The code and its link (null clears the field; absent, as scheduled by runs from before the link field, leaves it
+   * alone): absolute values, so a retry is harmless.
+   */
+  writeReferralCode(request: { portal: string; contactId: number; code: string; link?: string | null }): Promise<void>;
   /** A birthdate that appears starts the contact's birthday workflow; a change or removal is signalled to it. */
   forwardBirthdate(request: { portal: string; contactId: number; birthdate: string | null }): Promise<BirthdateForwarding>;
 }
@@ -53,6 +58,7 @@ export function createContactActivities(deps: ContactActivityDeps): ContactActiv
           contactId,
           referrerContactId: contact.loyalty.referrerContactId,
           referralCode: contact.loyalty.referralCode,
+          referralLink: contact.loyalty.referralLink,
           birthdate: contact.birthdate,
           assignedReferral: assignedReferral(portal, contactId),
         };
@@ -62,8 +68,9 @@ export function createContactActivities(deps: ContactActivityDeps): ContactActiv
       }
     },
 
-    async writeReferralCode({ contactId, code }) {
-      await withBitrix24Failures(() => bitrix.run(contacts.update(contactId, { loyalty: { referralCode: code } })));
+    async writeReferralCode({ contactId, code, link }) {
+      const loyalty = link === undefined ? { referralCode: code } : { referralCode: code, referralLink: link };
+      await withBitrix24Failures(() => bitrix.run(contacts.update(contactId, { loyalty })));
     },
 
     async forwardBirthdate({ portal, contactId, birthdate }) {

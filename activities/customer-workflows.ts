@@ -1,6 +1,7 @@
 import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type QueryDefinition, type SignalDefinition } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
+import { defineSignal } from '@temporalio/workflow';
 import { cashbackAmountFor } from '../src/domain/cashback-rules';
 import { formatAmount } from '../src/domain/money';
 import { earnsIn, type Programme } from '../src/domain/programme';
@@ -21,6 +22,26 @@ export interface CashbackCreditRequest extends ManualCredit {
   portal: string;
   contactId: number;
 }
+
+export interface CreditTakeBackRequest extends CreditTakeBack {
+  portal: string;
+  contactId: number;
+}
+
+/** A credited lot to take back by its ledger key, under the account's clawback policy (as for a reversed deal). */
+export interface CreditTakeBack {
+  key: string;
+  at: number;
+  reason: string;
+}
+
+/**
+ * Handled by the cashback workflow as `clawBack(ledger, { key, at, reason, policy })` on the lot with that key; a key
+ * with no lot or an already reversed lot changes nothing, so a repeated signal is harmless.
+ * TODO(helper C, workflows/cashback.ts): define and handle it there beside `dealReversedSignal`; until then a signal
+ * sent to a running account waits unhandled in its workflow.
+ */
+export const creditTakenBackSignal = defineSignal<[CreditTakeBack]>('creditTakenBack');
 
 export interface WonDealDispatch {
   portal: string;
@@ -50,6 +71,8 @@ export interface CustomerWorkflowActivities {
    */
   dispatchDealWon(dispatch: WonDealDispatch): Promise<void>;
   dispatchDealReversed(dispatch: ReversedDealDispatch): Promise<void>;
+  /** Takes back a credit (a referral reward) by its key; an account that is not running has nothing to take back. */
+  takeBackCredit(request: CreditTakeBackRequest): Promise<void>;
 }
 
 export function customerSearchAttributes(portal: string, contactId: number, kind: ContactWorkflowKind): SearchAttributePair[] {
@@ -108,6 +131,10 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
         if (error instanceof WorkflowUpdateFailedError) throw ApplicationFailure.nonRetryable(error.cause?.message ?? error.message, 'CreditRefused');
         throw error;
       }
+    },
+
+    async takeBackCredit({ portal, contactId, ...takeBack }) {
+      await signalIfRunning(client, contactWorkflowId(portal, 'cashback', contactId), creditTakenBackSignal, takeBack);
     },
 
     async dispatchDealWon(won) {

@@ -2,14 +2,9 @@ import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, Workflo
 import type { SearchAttributePair } from '@temporalio/common';
 import type { CustomerGroup } from '../src/domain/programme';
 import { CONTACT_ID, PORTAL, PROGRAMME } from '../src/temporal/search-attributes';
-import { contactWorkflowId } from '../src/temporal/workflow-ids';
+import { contactWorkflowId, groupDiscountUsageWorkflowId } from '../src/temporal/workflow-ids';
 import { creditUpdate, redeemUpdate } from '../workflows/cashback';
-import {
-  groupDiscountUsage,
-  groupDiscountUsageWorkflowId,
-  recordGroupGrantUpdate,
-  releaseGroupGrantsSignal,
-} from '../workflows/group-discount-usage';
+import { groupDiscountUsage, recordGroupGrantUpdate, releaseGroupGrantsSignal } from '../workflows/group-discount-usage';
 
 export interface CashbackDebit {
   portal: string;

@@ -22,6 +22,11 @@ export interface DealFacts {
   /** Contacts in CRM order; the primary contact first. */
   contactIds: number[];
   primaryContactId: number | null;
+  /**
+   * When the CRM last moved the deal between stages (MOVED_TIME, epoch ms): for a won deal, when it was won. Null when
+   * the portal does not send it; absent in histories from before it was read.
+   */
+  stageMovedAt?: number | null;
   /** Present while the deal is in progress in a discount stage of its pipeline (absent in histories from before discounts). */
   discounts?: DealDiscountFacts | null;
 }
@@ -133,6 +138,7 @@ export function createDealActivities(bitrix: Bitrix24Client, programme: Programm
         currency: deal.currencyId,
         contactIds,
         primaryContactId: bindings.find((binding) => binding.isPrimary)?.contactId ?? deal.primaryContactId,
+        stageMovedAt: deal.movedAt?.epochMs ?? null,
         discounts,
       };
     },

@@ -21,6 +21,8 @@ export interface ActivityDeps {
   programme: Programme;
   /** The task queue of the loyalty workflows, for workflows that activities start. */
   taskQueue: string;
+  /** The clock discount facts are read at: today for daily limits, the birthday window (default the system clock; tests move it past a local midnight). */
+  now?: () => number;
 }
 
 /** Every activity the loyalty worker registers, bound to one portal. */
@@ -32,7 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBirthdayActivities(deps.bitrix),
     ...createPurchaseActivities(deps.bitrix),
     ...createDealActivities(deps.bitrix, deps.programme),
-    ...createContactFactsActivities({ client: deps.temporal, programme: deps.programme }),
+    ...createContactFactsActivities({ client: deps.temporal, programme: deps.programme, ...(deps.now ? { now: deps.now } : {}) }),
     ...createDealDiscountMessageActivities({ client: deps.temporal, taskQueue: deps.taskQueue }),
     ...createCrmCommentActivities(deps.bitrix),
     ...createCustomerWorkflowActivities({ client: deps.temporal, taskQueue: deps.taskQueue, programme: deps.programme }),

@@ -25,6 +25,7 @@ export interface ContactHistoryEntry {
   event:
     | 'referral-code-assigned'
     | 'referral-code-not-written'
+    | 'referral-link-written'
     | 'referrer-linked'
     | 'referrer-rejected'
     | 'referrer-unchanged'
@@ -42,6 +43,8 @@ const COALESCE_WINDOW = '2 seconds';
 /** Everything this workflow remembers can be read again from the CRM and the other workflows: it ends when idle. */
 const IDLE_LIFETIME = '7 days';
 const HISTORY_KEPT = 100;
+/** The referral link field (issue #5): histories from before it compared and wrote the code only. */
+const REFERRAL_LINK_PATCH = 'contact-referral-link';
 
 const crm = bitrix24Activities<ContactActivities & CrmCommentActivities>();
 const referrals = wf.proxyActivities<ReferralActivities>(WORKFLOW_MESSAGE);
@@ -67,9 +70,16 @@ export async function contact(input: ContactInput): Promise<ContactMemory> {
 
   async function assignReferralCode(facts: ContactFacts): Promise<void> {
     const assigned = facts.assignedReferral;
-    if (assigned === null || facts.referralCode === assigned.code) return;
-    if (!(await projectSafely(() => crm.writeReferralCode({ portal, contactId, code: assigned.code })))) {
+    if (assigned === null) return;
+    const codeChanged = facts.referralCode !== assigned.code;
+    const linkChanged = wf.patched(REFERRAL_LINK_PATCH) && (facts.referralLink ?? null) !== assigned.link;
+    if (!codeChanged && !linkChanged) return;
+    if (!(await projectSafely(() => crm.writeReferralCode({ portal, contactId, code: assigned.code, link: assigned.link })))) {
       record('referral-code-not-written', 'the CRM refused the referral code; the next contact event tries again');
+      return;
+    }
+    if (!codeChanged) {
+      record('referral-link-written', assigned.link === null ? 'referral link cleared' : `referral link ${assigned.link}`);
       return;
     }
     const link = assigned.link === null ? '' : ` Referral link: ${assigned.link}`;

@@ -44,6 +44,8 @@ const IDLE_LIFETIME = '7 days';
 const HISTORY_KEPT = 50;
 /** Discounts on the deal's rows (issue #5): new commands, so histories recorded before it replay without them. */
 const DISCOUNTS_PATCH = 'deal-discounts';
+/** A win is dated by the CRM's stage move, not by when it was processed (issue #5): histories from before used workflow time. */
+const CRM_WON_AT_PATCH = 'deal-won-at-from-crm';
 
 const crm = bitrix24Activities<DealActivities>();
 const customers = wf.proxyActivities<CustomerWorkflowActivities>(WORKFLOW_MESSAGE);
@@ -97,7 +99,7 @@ async function follow(
 ): Promise<void> {
   if (wf.patched(DISCOUNTS_PATCH)) await settleDiscounts(memory, input, facts, record);
   if (facts.semantic === 'S' && memory.won === null) {
-    const wonAt = Date.now();
+    const wonAt = wonAtOf(facts);
     await customers.dispatchDealWon({
       portal: input.portal,
       dealId: input.dealId,
@@ -115,6 +117,17 @@ async function follow(
   } else {
     record('no-change', facts.stageId, facts.semantic === 'S' ? 'still won' : 'not won');
   }
+}
+
+/**
+ * A deal processed late (reconciler, backfill, an outage) still earns cashback and counts as of the day it was won.
+ * MOVED_TIME is the last stage change, which for a deal in its won stage is the move into it; the portal's clock may
+ * run ahead of the workflow's, so a win is never dated in the workflow's future.
+ */
+function wonAtOf(facts: DealFacts): number {
+  const processedAt = Date.now();
+  if (!wf.patched(CRM_WON_AT_PATCH) || facts.stageMovedAt === undefined || facts.stageMovedAt === null) return processedAt;
+  return Math.min(facts.stageMovedAt, processedAt);
 }
 
 type Recorder = (event: DealHistoryEntry['event'], stageId: string | null, reason: string) => void;

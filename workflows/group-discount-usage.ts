@@ -41,10 +41,6 @@ export const groupUsageStateQuery = wf.defineQuery<GroupUsage>('groupUsageState'
 const KEPT_DAYS = 2;
 const DAY_MS = 86_400_000;
 
-export function groupDiscountUsageWorkflowId(portal: string, contactId: number): string {
-  return `loyalty/${portal}/group-discount-usage/contact-${contactId}`;
-}
-
 export async function groupDiscountUsage(input: GroupDiscountUsageInput): Promise<GroupUsage> {
   let usage = input.usage ?? emptyGroupUsage();
   let changed = false;

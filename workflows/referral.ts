@@ -3,6 +3,7 @@ import type { CrmCommentActivities } from '../activities/bonus';
 import type { CustomerWorkflowActivities } from '../activities/customer-workflows';
 import type { ReferralActivities } from '../activities/referral';
 import { formatAmount } from '../src/domain/money';
+import type { LoyaltyNotification } from '../src/domain/notifications';
 import { formatPercent, type Programme } from '../src/domain/programme';
 import {
   ancestorsOf,
@@ -16,10 +17,12 @@ import {
   type Qualification,
   type ReferralDecision,
   type ReferralState,
+  type RewardCredit,
   type WonDeal,
 } from '../src/domain/referral';
 import { bitrix24Activities, WORKFLOW_MESSAGE } from './activity-options';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
+import { notifyManagerSafely } from './manager-notice';
 import { legacyReferral, type LegacyReferralInput, type LegacyReferralState } from './referral-legacy';
 
 /**
@@ -63,6 +66,7 @@ export type ReferralHistoryEvent =
   | 'own-deal-won'
   | 'own-deal-reversed'
   | 'reward-credited'
+  | 'reward-taken-back'
   | 'effect-failed'
   | 'contact-deleted';
 
@@ -76,9 +80,11 @@ export interface ReferralHistoryEntry {
 export type ReferralEffect =
   | { kind: 'comment'; contactId: number; text: string; reference: string }
   | { kind: 'credit'; contactId: number; key: string; amountMinor: number; reason: string }
+  | { kind: 'take-back'; contactId: number; key: string; at: number; reason: string }
   | { kind: 'forward-won'; referrerId: number; deal: WonDeal }
   | { kind: 'forward-reversed'; referrerId: number; dealId: string; at: number }
-  | { kind: 'tell-referred'; referredId: number; dealId: string };
+  | { kind: 'tell-referred'; referredId: number; dealId: string }
+  | { kind: 'notify'; notification: LoyaltyNotification };
 
 /** The contact's current referral discount, read by the deal workflow when it applies discounts. */
 export interface ReferralDiscount {
@@ -141,6 +147,8 @@ export const referralDiscountQuery = wf.defineQuery<ReferralDiscount>('referralD
 
 /** Runs recorded before the programme-based workflow have no marker and replay through `legacyReferral`. */
 export const REFERRAL_PROGRAMME_PATCH = 'referral-programme';
+/** A reversed qualification takes back its welcome and second-level cashback (issue #5); earlier runs kept them. */
+const REVERSAL_TAKES_BACK_PATCH = 'referral-reversal-takes-back';
 
 const HISTORY_KEPT = 300;
 
@@ -185,7 +193,7 @@ async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> 
   const decide = (transition: { state: ReferralState; decision: ReferralDecision }): ReferralDecision => {
     memory.referrals = transition.state;
     record(transition.decision.kind, transition.decision.reason, transition.decision);
-    memory.outbox.push(...effectsOf(transition.decision, programme));
+    memory.outbox.push(...effectsOf(transition.decision, programme), ...noticesOf(transition.decision, transition.state, programme));
     return transition.decision;
   };
   const referrerOfSelf = (): number | null => {
@@ -221,7 +229,9 @@ async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> 
   wf.setHandler(ownDealWonSignal, (won) => void inbox.push(() => ownDealWon(won)));
   wf.setHandler(ownDealReversedSignal, (reversed) => void inbox.push(() => ownDealReversed(reversed)));
   wf.setHandler(referredDealWonSignal, (deal) => void inbox.push(() => decide(qualifyReferral(memory.referrals, deal, programme))));
-  wf.setHandler(referredDealReversedSignal, ({ dealId, at }) => void inbox.push(() => decide(reverseQualification(memory.referrals, dealId, at, programme))));
+  wf.setHandler(referredDealReversedSignal, ({ dealId, at }) =>
+    void inbox.push(() => decide(reverseQualification(memory.referrals, dealId, at, programme, { takeBackRewards: wf.patched(REVERSAL_TAKES_BACK_PATCH) }))),
+  );
   wf.setHandler(qualifiedAsReferredSignal, () => void inbox.push(() => void (memory.everQualified = true)));
   wf.setHandler(contactDeletedSignal, () =>
     void inbox.push(() => {
@@ -309,6 +319,10 @@ async function perform(portal: string, effect: ReferralEffect, record: (event: R
       record('reward-credited', `${effect.reason}: ${outcome.credited ? 'credited' : 'already credited'} (${effect.key})`);
       return;
     }
+    case 'take-back':
+      await customers.takeBackCredit({ portal, contactId: effect.contactId, key: effect.key, at: effect.at, reason: effect.reason });
+      record('reward-taken-back', `${effect.reason} (${effect.key})`);
+      return;
     case 'forward-won':
       await referralCalls.sendReferredDealWon({ portal, referrerId: effect.referrerId, deal: effect.deal });
       return;
@@ -318,7 +332,21 @@ async function perform(portal: string, effect: ReferralEffect, record: (event: R
     case 'tell-referred':
       await referralCalls.tellQualifiedAsReferred({ portal, referredId: effect.referredId, dealId: effect.dealId });
       return;
+    case 'notify':
+      await notifyManagerSafely(portal, effect.notification);
+      return;
   }
+}
+
+/** What the referrer's manager hears of: each new referral, and each referral discount tier the referrer reaches. */
+function noticesOf(decision: ReferralDecision, state: ReferralState, programme: Programme): ReferralEffect[] {
+  const notify = (notification: LoyaltyNotification): ReferralEffect[] => [{ kind: 'notify', notification }];
+  if (decision.kind === 'linked') return notify({ kind: 'referralNew', contactId: Number(decision.referrerId), referredContactId: Number(decision.referredId) });
+  if (decision.kind === 'qualified' && decision.referrerPercentAfter > decision.referrerPercentBefore) {
+    const { qualifiedCount } = referrerDiscount(state, decision.referrerId, programme);
+    return notify({ kind: 'thresholdReached', contactId: Number(decision.referrerId), qualifiedReferrals: qualifiedCount, percent: decision.referrerPercentAfter });
+  }
+  return [];
 }
 
 /** The CRM comments, rewards and messages a decision leads to. Every one carries its own idempotency key. */
@@ -340,29 +368,41 @@ function effectsOf(decision: ReferralDecision, programme: Programme): ReferralEf
         comment(decision.referrerId, `Referral qualified: ${decision.reason}.${tierChange}`, `qualified:${decision.dealId}:${decision.at}`),
         { kind: 'tell-referred', referredId: Number(decision.referredId), dealId: decision.dealId },
       ];
-      if (decision.welcome?.kind === 'cashback') {
-        const reason = `welcome reward for joining through contact ${decision.referrerId}'s referral`;
+      for (const credit of decision.credits) {
+        const reason = rewardReason(credit, decision);
         effects.push(
-          { kind: 'credit', contactId: Number(decision.referredId), key: `referral-welcome:${decision.referredId}`, amountMinor: decision.welcome.amountMinor, reason },
-          comment(decision.referredId, `Welcome reward ${money(decision.welcome.amountMinor)} cashback credited: ${reason}.`, `welcome:${decision.referredId}`),
-        );
-      }
-      if (decision.secondLevel !== null) {
-        const { contactId, amountMinor } = decision.secondLevel;
-        const reason = `second-level referral reward: deal ${decision.dealId} of contact ${decision.referredId}, referred by contact ${decision.referrerId}`;
-        effects.push(
-          { kind: 'credit', contactId: Number(contactId), key: `referral-second-level:${decision.dealId}`, amountMinor, reason },
-          comment(contactId, `${money(amountMinor)} cashback credited: ${reason}.`, `second-level:${decision.dealId}`),
+          { kind: 'credit', contactId: Number(credit.contactId), key: credit.key, amountMinor: credit.amountMinor, reason },
+          comment(credit.contactId, credit.reward === 'welcome' ? `Welcome reward ${money(credit.amountMinor)} cashback credited: ${reason}.` : `${money(credit.amountMinor)} cashback credited: ${reason}.`, rewardReference(credit)),
         );
       }
       return effects;
     }
     case 'reversed':
-      return [comment(decision.referrerId, `Referral qualification reversed: ${decision.reason}.`, `reversed:${decision.dealId}:${decision.at}`)];
+      return [
+        comment(decision.referrerId, `Referral qualification reversed: ${decision.reason}.`, `reversed:${decision.dealId}:${decision.at}`),
+        ...decision.takeBack.flatMap((credit): ReferralEffect[] => {
+          const reason = `${credit.reward} reward taken back: deal ${decision.dealId} of contact ${decision.referredId} was reversed`;
+          return [
+            { kind: 'take-back', contactId: Number(credit.contactId), key: credit.key, at: decision.at, reason },
+            comment(credit.contactId, `${money(credit.amountMinor)} cashback taken back: ${reason}.`, `taken-back:${credit.key}`),
+          ];
+        }),
+      ];
     case 'not-qualified':
     case 'reversal-ignored':
       return [];
   }
+}
+
+function rewardReason(credit: RewardCredit, decision: { dealId: string; referrerId: string; referredId: string }): string {
+  return credit.reward === 'welcome'
+    ? `welcome reward for joining through contact ${decision.referrerId}'s referral`
+    : `second-level referral reward: deal ${decision.dealId} of contact ${decision.referredId}, referred by contact ${decision.referrerId}`;
+}
+
+/** `welcome:<referred>` / `second-level:<deal>` (plus the key's suffix for a reward granted again): one comment per credit. */
+function rewardReference(credit: RewardCredit): string {
+  return credit.key.replace(/^referral-/, '');
 }
 
 function viewOf(contactId: number, memory: ReferralMemory, programme: Programme): ReferralView {

@@ -6,6 +6,8 @@ export const LOYALTY_FIELDS = {
   contact: {
     referrer: 'UF_CRM_LOYALTY_REFERRER',
     referralCode: 'UF_CRM_LOYALTY_REF_CODE',
+    /** The contact's referral link (the programme's link template with the code), ready to send. */
+    referralLink: 'UF_CRM_LOYALTY_REF_LINK',
     referralCount: 'UF_CRM_LOYALTY_REF_COUNT',
     purchaseCount: 'UF_CRM_LOYALTY_PURCHASES',
     discountPercent: 'UF_CRM_LOYALTY_DISCOUNT_PCT',
@@ -27,7 +29,7 @@ export const LOYALTY_FIELDS = {
 export type ContactLoyaltyFieldKey = keyof typeof LOYALTY_FIELDS.contact;
 export type DealLoyaltyFieldKey = keyof typeof LOYALTY_FIELDS.deal;
 
-export type UserFieldType = 'string' | 'integer' | 'double' | 'boolean' | 'crm' | 'date' | 'datetime' | 'enumeration' | 'money';
+export type UserFieldType = 'string' | 'integer' | 'double' | 'boolean' | 'crm' | 'date' | 'datetime' | 'enumeration' | 'money' | 'url';
 
 export interface UserFieldDefinition {
   fieldName: string;
@@ -46,6 +48,8 @@ export const LOYALTY_FIELD_DEFINITIONS: { contact: UserFieldDefinition[]; deal: 
     // Linked to contacts only, so the portal stores a bare contact id.
     { fieldName: contact.referrer, userTypeId: 'crm', label: 'Loyalty: referred by', settings: { CONTACT: 'Y', LEAD: 'N', COMPANY: 'N', DEAL: 'N' } },
     { fieldName: contact.referralCode, userTypeId: 'string', label: 'Loyalty: referral code' },
+    // A url field, so managers can open or copy the link from the contact card.
+    { fieldName: contact.referralLink, userTypeId: 'url', label: 'Loyalty: referral link' },
     { fieldName: contact.referralCount, userTypeId: 'integer', label: 'Loyalty: referred buyers', settings: { DEFAULT_VALUE: 0 } },
     { fieldName: contact.purchaseCount, userTypeId: 'integer', label: 'Loyalty: won purchases counted', settings: { DEFAULT_VALUE: 0 } },
     { fieldName: contact.discountPercent, userTypeId: 'double', label: 'Loyalty: current discount %', settings: { PRECISION: 2 } },

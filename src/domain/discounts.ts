@@ -13,6 +13,7 @@ import {
   percentForCount,
   pipelineName,
   type BasisPoints,
+  type CustomerGroup,
   type DiscountKind,
   type MinorUnits,
   type PercentDiscountKind,
@@ -31,6 +32,8 @@ export interface DiscountLine {
   reason: string;
   /** Which customer group a `group` line is for. */
   groupId?: string;
+  /** Why an applied discount is less than its percent gives (a group's daily limit), for the deal's status. */
+  cappedBy?: string;
 }
 
 /** What the engine knows about one contact of the deal. */
@@ -142,7 +145,13 @@ function bestGroupLine(programme: Programme, facts: ContactLoyaltyFacts): Discou
   const label = `group ${best.group.name}`;
   const groupId = best.group.id;
   if (best.allowance.allowedMinor === 0) return { ...line('group', 'not-earned', best.allowance.reason, 0, 0, label), groupId };
-  return { ...line('group', 'applied', best.allowance.reason, best.group.percent, best.allowance.allowedMinor, label), groupId };
+  const applied = { ...line('group', 'applied', best.allowance.reason, best.group.percent, best.allowance.allowedMinor, label), groupId };
+  return best.allowance.limited ? { ...applied, cappedBy: dailyLimitNote(programme, best.group, facts.groupGrantedTodayMinor[groupId] ?? 0) } : applied;
+}
+
+function dailyLimitNote(programme: Programme, group: CustomerGroup, grantedTodayMinor: MinorUnits): string {
+  const money = (minor: MinorUnits) => `${formatAmount(minor, programme.currencyExponent)} ${programme.currency}`;
+  return `daily limit ${money(group.dailyLimitMinor ?? 0)}, ${money(grantedTodayMinor)} already granted today`;
 }
 
 function supersede(candidate: DiscountLine, winner: DiscountLine): DiscountLine {
@@ -185,7 +194,8 @@ function cashbackLine(programme: Programme, facts: ContactLoyaltyFacts, payableM
 export function formatDiscountLine(discount: DiscountLine, programme: Programme): string {
   const percent = discount.percent > 0 ? ` ${formatPercent(discount.percent)}` : '';
   const amount = `${formatAmount(discount.amountMinor, programme.currencyExponent)} ${programme.currency}`;
-  const what = discount.status === 'applied' ? `applied, ${amount}` : discount.reason;
+  const capped = discount.cappedBy === undefined ? '' : ` (${discount.cappedBy})`;
+  const what = discount.status === 'applied' ? `applied, ${amount}${capped}` : discount.reason;
   return `${discount.label}${percent} — ${what}`;
 }
 

@@ -3,7 +3,7 @@
  *
  *   linkReferral          record "A referred B", or reject it with a named reason
  *   qualifyReferral       B's won deal makes the link a qualified referral (or says why not)
- *   reverseQualification  the qualifying deal was reversed: the referral no longer counts
+ *   reverseQualification  the qualifying deal was reversed: the referral no longer counts, its cashback rewards are taken back
  *   referrerDiscount      the referrer's current discount from the tiers
  *
  * Every transition returns the new state and a decision with a human-readable reason for the history.
@@ -23,6 +23,24 @@ export interface Qualification {
   amountMinor: MinorUnits;
   qualifiedAt: number;
   reversedAt: number | null;
+  /**
+   * The cashback this qualification holds, so its reversal can take it back. Absent in qualifications recorded before
+   * rewards were tracked: those are treated as holding a welcome reward for good, as they were then.
+   */
+  rewards?: QualificationRewards;
+}
+
+/** A cashback credit a referral decision grants or takes back; the key is the credit's idempotency key in the ledger. */
+export interface RewardCredit {
+  reward: 'welcome' | 'second-level';
+  contactId: string;
+  key: string;
+  amountMinor: MinorUnits;
+}
+
+export interface QualificationRewards {
+  welcome: RewardCredit | null;
+  secondLevel: RewardCredit | null;
 }
 
 export interface ReferralState {
@@ -50,6 +68,8 @@ export type ReferralDecision =
       welcome: WelcomeReward | null;
       /** The referrer's referrer and their cashback, when multi-level is on. */
       secondLevel: { contactId: string; amountMinor: MinorUnits } | null;
+      /** The cashback credits to make (welcome and second-level), with their keys. */
+      credits: RewardCredit[];
       reason: string;
     }
   | { kind: 'not-qualified'; notQualified: NotQualifiedReason; dealId: string; referredId: string; at: number; reason: string }
@@ -61,6 +81,8 @@ export type ReferralDecision =
       at: number;
       referrerPercentBefore: BasisPoints;
       referrerPercentAfter: BasisPoints;
+      /** The cashback credits the reversed qualification held, to take back (empty when rewards are kept). */
+      takeBack: RewardCredit[];
       reason: string;
     }
   | { kind: 'reversal-ignored'; dealId: string; at: number; reason: string };
@@ -185,16 +207,56 @@ function hasQualified(state: ReferralState, referredId: string): boolean {
   return Object.values(state.qualifications).some((q) => q.referredId === referredId);
 }
 
+/** Whether a qualification of the referred contact holds their (one) welcome reward. */
+function holdsWelcome(state: ReferralState, referredId: string): boolean {
+  return Object.values(state.qualifications).some((q) => q.referredId === referredId && (q.rewards === undefined || q.rewards.welcome !== null));
+}
+
+/**
+ * A reward's first credit keeps the plain key; one granted again after an earlier grant was taken back gets its own
+ * key, since the ledger never credits a key twice.
+ */
+function rewardKey(base: string, grantedBefore: boolean, qualifiedAt: number): string {
+  return grantedBefore ? `${base}#${qualifiedAt}` : base;
+}
+
+/** A deal won again after its qualification was reversed: was the earlier second-level reward taken back? */
+function secondLevelTakenBack(earlier: Qualification | undefined): boolean {
+  return earlier !== undefined && earlier.reversedAt !== null && earlier.rewards?.secondLevel === null;
+}
+
+function rewardsFor(state: ReferralState, deal: WonDeal, referrerId: string, programme: Programme): QualificationRewards {
+  const { welcome, secondLevelCashbackMinor } = programme.referral;
+  const referred = deal.contactId;
+  const welcomeDue = welcome?.kind === 'cashback' && !holdsWelcome(state, referred);
+  const referredBefore = hasQualified(state, referred);
+  const grandReferrer = state.links[referrerId]?.referrerId;
+  return {
+    welcome: welcomeDue
+      ? { reward: 'welcome', contactId: referred, key: rewardKey(`referral-welcome:${referred}`, referredBefore, deal.wonAt), amountMinor: welcome.amountMinor }
+      : null,
+    secondLevel:
+      grandReferrer !== undefined && secondLevelCashbackMinor !== null
+        ? {
+            reward: 'second-level',
+            contactId: grandReferrer,
+            key: rewardKey(`referral-second-level:${deal.dealId}`, secondLevelTakenBack(state.qualifications[deal.dealId]), deal.wonAt),
+            amountMinor: secondLevelCashbackMinor,
+          }
+        : null,
+  };
+}
+
 export function qualifyReferral(state: ReferralState, deal: WonDeal, programme: Programme): ReferralTransition {
   const check = checkQualification(state, deal, programme);
   if (!('link' in check)) return { state, decision: { kind: 'not-qualified', ...check, dealId: deal.dealId, referredId: deal.contactId, at: deal.wonAt } };
   const { referrerId } = check.link;
   const before = referrerDiscount(state, referrerId, programme).percent;
-  const qualification: Qualification = { dealId: deal.dealId, referrerId, referredId: deal.contactId, amountMinor: deal.amountMinor, qualifiedAt: deal.wonAt, reversedAt: null };
+  const rewards = rewardsFor(state, deal, referrerId, programme);
+  const qualification: Qualification = { dealId: deal.dealId, referrerId, referredId: deal.contactId, amountMinor: deal.amountMinor, qualifiedAt: deal.wonAt, reversedAt: null, rewards };
   const next: ReferralState = { ...state, qualifications: { ...state.qualifications, [deal.dealId]: qualification } };
   const after = referrerDiscount(next, referrerId, programme);
-  const grandReferrer = state.links[referrerId]?.referrerId;
-  const secondLevelAmount = programme.referral.secondLevelCashbackMinor;
+  const welcome = programme.referral.welcome;
   return {
     state: next,
     decision: {
@@ -205,8 +267,9 @@ export function qualifyReferral(state: ReferralState, deal: WonDeal, programme: 
       at: deal.wonAt,
       referrerPercentBefore: before,
       referrerPercentAfter: after.percent,
-      welcome: hasQualified(state, deal.contactId) ? null : programme.referral.welcome,
-      secondLevel: grandReferrer !== undefined && secondLevelAmount !== null ? { contactId: grandReferrer, amountMinor: secondLevelAmount } : null,
+      welcome: welcome?.kind === 'cashback' ? (rewards.welcome === null ? null : welcome) : hasQualified(state, deal.contactId) ? null : welcome,
+      secondLevel: rewards.secondLevel === null ? null : { contactId: rewards.secondLevel.contactId, amountMinor: rewards.secondLevel.amountMinor },
+      credits: [rewards.welcome, rewards.secondLevel].filter((credit): credit is RewardCredit => credit !== null),
       reason: `deal ${deal.dealId} of referred contact ${deal.contactId} qualifies: referrer ${referrerId} has ${after.qualifiedCount} qualified referral(s), discount ${formatPercent(after.percent)}`,
     },
   };
@@ -246,16 +309,46 @@ export function contactReferralDiscount(
   return welcomePercent > tier ? { percent: welcomePercent, source: 'welcome' } : { percent: tier, source: 'referrer-tier' };
 }
 
-/** Undoes the qualification made by `dealId` (the deal went lost or was reopened). Idempotent. */
-export function reverseQualification(state: ReferralState, dealId: string, at: number, programme: Programme): ReferralTransition {
+export interface ReversalOptions {
+  /** Take back the cashback the qualification granted (false: keep it, as runs from before this rule did). */
+  takeBackRewards: boolean;
+}
+
+/**
+ * Undoes the qualification made by `dealId` (the deal went lost or was reopened). Idempotent. Its second-level reward
+ * is taken back; its welcome reward too, unless another active qualification of the same referred contact still earns
+ * it (the welcome then moves there, so reversing that one later takes it back).
+ */
+export function reverseQualification(
+  state: ReferralState,
+  dealId: string,
+  at: number,
+  programme: Programme,
+  options: ReversalOptions = { takeBackRewards: true },
+): ReferralTransition {
   const qualification = state.qualifications[dealId];
   if (qualification === undefined || qualification.reversedAt !== null) {
     return { state, decision: { kind: 'reversal-ignored', dealId, at, reason: `deal ${dealId} has no active referral qualification` } };
   }
   const { referrerId, referredId } = qualification;
   const before = referrerDiscount(state, referrerId, programme).percent;
-  const next: ReferralState = { ...state, qualifications: { ...state.qualifications, [dealId]: { ...qualification, reversedAt: at } } };
+  const reversed: Qualification = { ...qualification, reversedAt: at };
+  let qualifications: Record<string, Qualification> = { ...state.qualifications, [dealId]: reversed };
+  const takeBack: RewardCredit[] = [];
+  const held = qualification.rewards;
+  if (options.takeBackRewards && held !== undefined) {
+    qualifications[dealId] = { ...reversed, rewards: { welcome: null, secondLevel: null } };
+    if (held.secondLevel !== null) takeBack.push(held.secondLevel);
+    const heir = Object.values(qualifications).find((q) => q.referredId === referredId && q.reversedAt === null && q.rewards !== undefined);
+    if (held.welcome !== null && heir?.rewards !== undefined) {
+      qualifications = { ...qualifications, [heir.dealId]: { ...heir, rewards: { ...heir.rewards, welcome: held.welcome } } };
+    } else if (held.welcome !== null) {
+      takeBack.push(held.welcome);
+    }
+  }
+  const next: ReferralState = { ...state, qualifications };
   const after = referrerDiscount(next, referrerId, programme);
+  const takenBack = takeBack.length === 0 ? '' : `; taken back: ${takeBack.map((credit) => `${credit.reward} reward of contact ${credit.contactId}`).join(', ')}`;
   return {
     state: next,
     decision: {
@@ -266,7 +359,8 @@ export function reverseQualification(state: ReferralState, dealId: string, at: n
       at,
       referrerPercentBefore: before,
       referrerPercentAfter: after.percent,
-      reason: `deal ${dealId} was reversed: referrer ${referrerId} has ${after.qualifiedCount} qualified referral(s), discount ${formatPercent(after.percent)}`,
+      takeBack,
+      reason: `deal ${dealId} was reversed: referrer ${referrerId} has ${after.qualifiedCount} qualified referral(s), discount ${formatPercent(after.percent)}${takenBack}`,
     },
   };
 }

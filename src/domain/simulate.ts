@@ -167,13 +167,12 @@ function applyReferralDecision(state: SimulationState, programme: Programme, dec
       return;
     case 'qualified':
       referralLine(state, decision, decision.referrerId, `referral discount ${formatPercent(decision.referrerPercentBefore)} → ${formatPercent(decision.referrerPercentAfter)}`);
-      if (decision.welcome?.kind === 'cashback') {
-        credit(state, programme, decision.referredId, `welcome:${decision.dealId}`, decision.welcome.amountMinor, decision.at, `welcome reward for joining through referrer ${decision.referrerId}`);
-      } else if (decision.welcome?.kind === 'discount') {
-        referralLine(state, decision, decision.referredId, `welcome discount ${formatPercent(decision.welcome.percent)} on the first deal`);
+      for (const reward of decision.credits) {
+        const reason = reward.reward === 'welcome' ? `welcome reward for joining through referrer ${decision.referrerId}` : `second-level reward: ${decision.referredId} qualified for ${decision.referrerId}`;
+        credit(state, programme, reward.contactId, reward.key, reward.amountMinor, decision.at, reason);
       }
-      if (decision.secondLevel !== null) {
-        credit(state, programme, decision.secondLevel.contactId, `second-level:${decision.dealId}`, decision.secondLevel.amountMinor, decision.at, `second-level reward: ${decision.referredId} qualified for ${decision.referrerId}`);
+      if (decision.welcome?.kind === 'discount') {
+        referralLine(state, decision, decision.referredId, `welcome discount ${formatPercent(decision.welcome.percent)} on the first deal`);
       }
       return;
     case 'reversed':
@@ -262,14 +261,11 @@ function onLost(state: SimulationState, programme: Programme, event: Extract<His
     if (uncounted.decision.kind === 'uncounted') state.lines.push({ at: event.at, contactId, area: 'purchase-count', change: 'uncounted', reason: uncounted.decision.reason });
     state.spendMinor[contactId] = (state.spendMinor[contactId] ?? 0) - amountMinor;
   }
-  const qualification = state.referral.qualifications[event.dealId];
   const reversed = reverseQualification(state.referral, event.dealId, event.at, programme);
   state.referral = reversed.state;
   applyReferralDecision(state, programme, reversed.decision);
-  if (qualification !== undefined && reversed.decision.kind === 'reversed') {
-    takeBack(state, programme, qualification.referredId, `welcome:${event.dealId}`, event.at, reason);
-    const grandReferrer = state.referral.links[qualification.referrerId]?.referrerId;
-    if (grandReferrer !== undefined) takeBack(state, programme, grandReferrer, `second-level:${event.dealId}`, event.at, reason);
+  if (reversed.decision.kind === 'reversed') {
+    for (const reward of reversed.decision.takeBack) takeBack(state, programme, reward.contactId, reward.key, event.at, reason);
   }
   delete state.wonDeals[event.dealId];
 }

@@ -14,3 +14,8 @@ export function dealWorkflowId(portal: string, dealId: number): string {
 export function bonusWorkflowId(portal: string, requestId: string): string {
   return `loyalty/${portal}/bonus/request-${requestId}`;
 }
+
+/** Per contact, but not a programme of its own: it holds the group discounts a contact's deals were granted per day. */
+export function groupDiscountUsageWorkflowId(portal: string, contactId: number): string {
+  return `loyalty/${portal}/group-discount-usage/contact-${contactId}`;
+}

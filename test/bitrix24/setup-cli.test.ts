@@ -29,16 +29,16 @@ describe('setup command', () => {
     const webhookUrl = sandbox?.webhookUrl ?? '';
     const first = await runSetup(['--webhook-url', webhookUrl]);
     expect(first).toContain('contact field UF_CRM_LOYALTY_REFERRER: created');
-    expect(first).toContain('fields: 13 created, 0 already present');
+    expect(first).toContain('fields: 14 created, 0 already present');
 
     const second = await runSetup(['--webhook-url', webhookUrl, '--outgoing-handler-url', 'https://loyalty.example.com/bitrix24/events']);
     expect(second).toContain('deal field UF_CRM_LOYALTY_STATUS: already present');
-    expect(second).toContain('fields: 0 created, 13 already present');
+    expect(second).toContain('fields: 0 created, 14 already present');
     expect(second).toContain('2. Handler URL: https://loyalty.example.com/bitrix24/events');
     expect(second.join('\n')).not.toContain('sandbox-secret');
   });
 
-  it('refuses application mode without its credentials, naming the missing flag', async () => {
-    await expect(runSetup(['--token-file', '/tmp/none.json', '--member-id', 'm'])).rejects.toThrow(/--client-id/);
+  it('refuses application mode without its credentials, naming what is missing', async () => {
+    await expect(runSetup(['--token-file', '/tmp/none.json', '--member-id', 'm'])).rejects.toThrow(/BITRIX24_CLIENT_ID: is required/);
   });
 });

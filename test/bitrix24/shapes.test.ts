@@ -24,6 +24,7 @@ describe('deal shape', () => {
     ASSIGNED_BY_ID: '1',
     DATE_CREATE: '2024-05-01T10:00:00+03:00',
     DATE_MODIFY: '2024-05-02T11:30:00+03:00',
+    MOVED_TIME: '2024-05-02T09:15:00+03:00',
     CLOSEDATE: '2024-05-08T00:00:00+03:00',
     ORIGIN_ID: '',
     [D.status]: 'cashback accrued',
@@ -48,6 +49,7 @@ describe('deal shape', () => {
       loyalty: { status: 'cashback accrued', appliedDiscounts: null, cashbackToRedeemMinor: 15_050 },
     });
     expect(deal.createdAt).toEqual({ iso: '2024-05-01T10:00:00+03:00', epochMs: Date.UTC(2024, 4, 1, 7) });
+    expect(deal.movedAt).toEqual({ iso: '2024-05-02T09:15:00+03:00', epochMs: Date.UTC(2024, 4, 2, 6, 15) });
     expect(deal.userFields.UF_CRM_OTHER).toBeNull();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactDiscounts, dealDiscounts, type ContactLoyaltyFacts, type DiscountLine } from '../../src/domain/discounts';
+import { contactDiscounts, dealDiscounts, formatDiscountLine, type ContactLoyaltyFacts, type DiscountLine } from '../../src/domain/discounts';
 import { type StackingPolicy } from '../../src/domain/programme';
 import { exampleProgramme } from './programme.fixture';
 
@@ -92,6 +92,13 @@ describe('groups and cashback redemption', () => {
     expect(result.lines.find((l) => l.kind === 'referral')).toMatchObject({ status: 'applied', amountMinor: 50_000 });
     expect(result.lines.find((l) => l.kind === 'group')).toMatchObject({ status: 'superseded', label: 'group VIP' });
     expect(result.groupGranted).toBeNull();
+  });
+
+  it('says in the line when the daily limit cut a group discount', () => {
+    const result = contactDiscounts(programme, SALES, facts({ groupIds: ['vip'], groupGrantedTodayMinor: { vip: 450_000 } }));
+    const group = result.lines.find((l) => l.kind === 'group');
+    expect(group).toMatchObject({ status: 'applied', amountMinor: 50_000 });
+    expect(formatDiscountLine(group!, programme)).toBe('group VIP 10 % — applied, 500.00 RUB (daily limit 5000.00 RUB, 4500.00 RUB already granted today)');
   });
 
   it('marks an exhausted daily limit as not earned', () => {

@@ -175,13 +175,64 @@ describe('reverseQualification', () => {
     expect(again.state).toBe(reversed.state);
   });
 
-  it('lets a reversed deal qualify again when it is won again, without a second welcome reward', () => {
+  it('takes back the welcome and second-level cashback of a reversed qualification, and grants them again under new keys', () => {
+    const chain = link(link(emptyReferralState(), 'G', 'A').state, 'A', 'B').state;
+    const first = qualifyReferral(chain, won('B', 'd1'), programme);
+    expect(first.decision).toMatchObject({
+      credits: [
+        { reward: 'welcome', contactId: 'B', key: 'referral-welcome:B', amountMinor: 50_000 },
+        { reward: 'second-level', contactId: 'G', key: 'referral-second-level:d1', amountMinor: 20_000 },
+      ],
+    });
+    const reversed = reverseQualification(first.state, 'd1', T0 + 5000, programme);
+    expect(reversed.decision).toMatchObject({
+      kind: 'reversed',
+      takeBack: [
+        { reward: 'second-level', contactId: 'G', key: 'referral-second-level:d1' },
+        { reward: 'welcome', contactId: 'B', key: 'referral-welcome:B' },
+      ],
+    });
+    expect(reversed.decision.reason).toContain('taken back: second-level reward of contact G, welcome reward of contact B');
+
+    const again = qualifyReferral(reversed.state, won('B', 'd1', { wonAt: T0 + 9000 }), programme);
+    expect(again.decision).toMatchObject({
+      kind: 'qualified',
+      welcome: { kind: 'cashback', amountMinor: 50_000 },
+      credits: [
+        { reward: 'welcome', key: `referral-welcome:B#${T0 + 9000}` },
+        { reward: 'second-level', key: `referral-second-level:d1#${T0 + 9000}` },
+      ],
+    });
+    expect(referrerDiscount(again.state, 'A', programme).qualifiedCount).toBe(1);
+  });
+
+  it('keeps the rewards when told to (runs from before the rule), so a deal won again earns no second welcome', () => {
     const chain = link(emptyReferralState(), 'A', 'B').state;
     const first = qualifyReferral(chain, won('B', 'd1'), programme);
-    const reversed = reverseQualification(first.state, 'd1', T0 + 5000, programme);
+    const reversed = reverseQualification(first.state, 'd1', T0 + 5000, programme, { takeBackRewards: false });
+    expect(reversed.decision).toMatchObject({ kind: 'reversed', takeBack: [] });
     const again = qualifyReferral(reversed.state, won('B', 'd1', { wonAt: T0 + 9000 }), programme);
-    expect(again.decision).toMatchObject({ kind: 'qualified', welcome: null });
-    expect(referrerDiscount(again.state, 'A', programme).qualifiedCount).toBe(1);
+    expect(again.decision).toMatchObject({ kind: 'qualified', welcome: null, credits: [] });
+  });
+
+  it('moves the welcome to another active qualification of the same contact instead of taking it back', () => {
+    const anyDeal = exampleProgramme({ referral: { ...programme.referral, qualifyingDeal: 'any' } });
+    const chain = link(emptyReferralState(), 'A', 'B').state;
+    const first = qualifyReferral(chain, won('B', 'd1'), anyDeal);
+    const second = qualifyReferral(first.state, won('B', 'd2', { isFirstWonDeal: false }), anyDeal);
+    const firstReversed = reverseQualification(second.state, 'd1', T0 + 5000, anyDeal);
+    expect(firstReversed.decision).toMatchObject({ kind: 'reversed', takeBack: [] });
+    const secondReversed = reverseQualification(firstReversed.state, 'd2', T0 + 6000, anyDeal);
+    expect(secondReversed.decision).toMatchObject({ kind: 'reversed', takeBack: [{ reward: 'welcome', contactId: 'B', key: 'referral-welcome:B' }] });
+  });
+
+  it('treats a qualification recorded before rewards were tracked as holding the welcome and takes nothing back', () => {
+    const chain = link(emptyReferralState(), 'A', 'B').state;
+    const { rewards: _dropped, ...legacy } = qualifyReferral(chain, won('B', 'd1'), programme).state.qualifications.d1!;
+    const state: ReferralState = { ...chain, qualifications: { d1: legacy } };
+    expect(reverseQualification(state, 'd1', T0 + 5000, programme).decision).toMatchObject({ kind: 'reversed', takeBack: [] });
+    const anyDeal = exampleProgramme({ referral: { ...programme.referral, qualifyingDeal: 'any' } });
+    expect(qualifyReferral(state, won('B', 'd2', { isFirstWonDeal: false }), anyDeal).decision).toMatchObject({ kind: 'qualified', welcome: null, credits: [] });
   });
 
   it('never lowers the discount except through a reversal: the percent is monotone in qualifications', () => {

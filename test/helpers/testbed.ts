@@ -18,13 +18,15 @@ export interface TestbedOptions {
   label: string;
   server: 'dev' | 'time-skipping';
   activities: (parts: { bitrix: Bitrix24Client; env: TestWorkflowEnvironment; taskQueue: string }) => object;
+  /** The portal's clock (default the real one): lets a test make CRM changes "in the past". */
+  portalClock?: () => number;
 }
 
 export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
   const taskQueue = uniqueTaskQueue(options.label);
   const [env, sandbox] = await Promise.all([
     options.server === 'dev' ? connectToDevServer() : startTimeSkippingServer(),
-    startSandbox({ limits: false }),
+    startSandbox({ limits: false, ...(options.portalClock ? { clock: options.portalClock } : {}) }),
   ]);
   const bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
   await setupPortal(bitrix, { log: () => undefined });

@@ -50,6 +50,7 @@ describe('contact workflow: CRM contact events drive referral codes, referrer li
     expect(await events(friend)).toEqual(['referral-code-assigned', 'referrer-linked', 'birthdate-forwarded']);
     const { loyalty } = await bed.bitrix.run(contacts.get(friend));
     expect(parseReferralCode(loyalty.referralCode ?? '', bed.taskQueue)).toMatchObject({ valid: true, contactId: String(friend) });
+    expect(loyalty.referralLink).toBe(`https://example.com/?ref=${loyalty.referralCode}`);
     const timeline = portal.timeline.list('contact', friend).map((c) => String(c.COMMENT));
     expect(timeline.filter((c) => c.startsWith(`Referral code ${loyalty.referralCode}. Referral link: https://example.com/?ref=${loyalty.referralCode}`))).toHaveLength(1);
     expect((await handleOf('referral', friend).query(referralStatusQuery)).referrerId).toBe(referrer);
@@ -61,6 +62,13 @@ describe('contact workflow: CRM contact events drive referral codes, referrer li
     await deliver(friend, 'ONCRMCONTACTUPDATE');
     await eventually(async () => (await handleOf('birthday', friend).query(birthdayStatusQuery)).birthdate === '1990-06-01');
     expect(await events(friend)).toEqual(['referral-code-assigned', 'referrer-linked', 'birthdate-forwarded', 'birthdate-forwarded']);
+
+    // Someone edits the link on the card: it is written back (the code stays), without a second code comment.
+    portal.contacts.update(friend, { [LOYALTY_FIELDS.contact.referralLink]: 'https://example.com/?ref=SOMEONE-ELSE' });
+    await deliver(friend, 'ONCRMCONTACTUPDATE');
+    await eventually(async () => (await events(friend)).includes('referral-link-written'));
+    expect((await bed.bitrix.run(contacts.get(friend))).loyalty).toMatchObject({ referralCode: loyalty.referralCode, referralLink: loyalty.referralLink });
+    expect(portal.timeline.list('contact', friend).filter((c) => String(c.COMMENT).startsWith('Referral code'))).toHaveLength(1);
 
     portal.contacts.delete(friend);
     await deliver(friend, 'ONCRMCONTACTDELETE');

@@ -5,6 +5,7 @@ import { inspectContact } from '../../src/admin/inspect-contact';
 import { contacts } from '../../src/bitrix24';
 import { renderContactReport } from '../../src/cli/inspect';
 import { loadProgramme } from '../../src/config/load-programme';
+import { lotTimes } from '../../src/domain/cashback-rules';
 import { contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
 import { cashbackQuery } from '../../workflows/cashback';
 import { crmEventSignal, type CrmEventNotice } from '../../workflows/crm-event';
@@ -17,12 +18,17 @@ import { startTestbed, type Testbed } from '../helpers/testbed';
 // Pipeline 0 (Sales) earns cashback (≤ 50 000 → 5 %, above → 7 %) and counts purchases in the example programme.
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
+const DAY_MS = 86_400_000;
+
 describe('deal workflow: won and reversed deals reach the customers once (dev server)', () => {
   let bed: Testbed;
+  /** How far the portal's clock runs behind the real one while a test acts "in the past". */
+  let portalLagMs = 0;
   beforeAll(async () => {
     bed = await startTestbed({
       label: 'deal',
       server: 'dev',
+      portalClock: () => Date.now() - portalLagMs,
       activities: ({ bitrix, env, taskQueue }) => createActivities({ bitrix, temporal: env.client, programme, taskQueue }),
     });
   });
@@ -92,5 +98,31 @@ describe('deal workflow: won and reversed deals reach the customers once (dev se
     expect(report).toMatch(/clawback +4200\.00 RUB {2}balance 0\.00 RUB {2}deal left the won stage for LOSE/);
     expect(report).toContain(`lot deal:${dealId}#2: 4200.00 RUB of 4200.00 RUB`);
     expect(report).toContain('purchases: 1 counted');
+  });
+
+  it('a deal won yesterday and processed today earns a lot dated by the CRM, not by the processing time', async () => {
+    const { env, sandbox, taskQueue: portal } = bed;
+    const payer = sandbox.portal.contacts.add({ NAME: 'Late', LAST_NAME: 'Processed' });
+    portalLagMs = DAY_MS;
+    const dealId = sandbox.portal.deals.add({ TITLE: 'Won yesterday', CATEGORY_ID: 0, STAGE_ID: 'NEW' });
+    sandbox.portal.deals.setContacts(dealId, [{ CONTACT_ID: payer, IS_PRIMARY: 'Y' }]);
+    sandbox.portal.deals.setProductRows(dealId, [{ PRODUCT_ID: 1, PRICE: '10000.00', QUANTITY: 1 }]);
+    sandbox.portal.deals.setStage(dealId, 'WON');
+    portalLagMs = 0;
+    const wonInCrmAt = Date.parse(String(sandbox.portal.deals.get(dealId)?.MOVED_TIME));
+
+    // Only now does the engine hear of it, as after an outage or from the reconciler.
+    await deliver(dealId, { event: 'ONCRMDEALUPDATE', ts: Math.floor(Date.now() / 1000) });
+    const account = env.client.workflow.getHandle(contactWorkflowId(portal, 'cashback', payer));
+    await eventually(async () => (await account.query(cashbackQuery).catch(() => null))?.balances.net === 500_00);
+
+    const [lot] = (await account.query(cashbackQuery)).lots;
+    expect(Date.now() - wonInCrmAt).toBeGreaterThanOrEqual(DAY_MS);
+    expect(lot?.accruedAt).toBe(wonInCrmAt);
+    const expected = lotTimes(wonInCrmAt, programme.cashback, programme.timeZone);
+    expect({ availableAt: lot?.availableAt, expiresAt: lot?.expiresAt }).toEqual(expected);
+    expect(lot?.expiresAt).toBeLessThan(lotTimes(Date.now(), programme.cashback, programme.timeZone).expiresAt);
+    const won = (await env.client.workflow.getHandle(dealWorkflowId(portal, dealId)).query(dealStatusQuery)).won;
+    expect(won?.wonAt).toBe(wonInCrmAt);
   });
 });

@@ -109,7 +109,7 @@ describe('referral programme through contact and deal events (dev server, sandbo
 
     // Welcome cashback to each referred contact once, however often the events came; 200.00 to Grace per referral.
     const welcomeCredits = async (id: number) =>
-      (await cashbackOf(id).query(cashbackQuery).catch(() => null))?.history.filter((e) => e.key.includes('referral-welcome:')).map((e) => e.amount) ?? [];
+      (await cashbackOf(id).query(cashbackQuery).catch(() => null))?.history.filter((e) => e.kind === 'manual-credit' && e.key.startsWith('referral-welcome:')).map((e) => e.amount) ?? [];
     await eventually(async () => (await welcomeCredits(ben)).length === 1);
     expect(await welcomeCredits(ann)).toEqual([500_00]);
     await eventually(async () => (await cashbackOf(grand).query(cashbackQuery).catch(() => null))?.balances.net === 2 * 200_00);
@@ -122,7 +122,14 @@ describe('referral programme through contact and deal events (dev server, sandbo
     expect(await standing(referrer)).toEqual({ referralCount: 1, discount: 500 });
     await eventually(async () => comments(referrer).some((c) => c.startsWith(`Referral qualification reversed: deal ${benDeal} was reversed`)));
 
+    // The rewards Ben's deal earned are taken back: his welcome cashback and Grace's second-level cashback.
+    await eventually(async () => comments(grand).some((c) => c.startsWith(`200.00 RUB cashback taken back: second-level reward taken back: deal ${benDeal}`)));
+    await eventually(async () => comments(ben).some((c) => c.startsWith(`500.00 RUB cashback taken back: welcome reward taken back: deal ${benDeal}`)));
     const view = await referralOf(referrer).query(referralStatusQuery);
+    expect(view.history.filter((h) => h.event === 'reward-taken-back').map((h) => h.reason)).toEqual([
+      `second-level reward taken back: deal ${benDeal} of contact ${ben} was reversed (referral-second-level:${benDeal})`,
+      `welcome reward taken back: deal ${benDeal} of contact ${ben} was reversed (referral-welcome:${ben})`,
+    ]);
     expect(view.history.filter((h) => h.decision !== undefined).map((h) => h.event)).toEqual(['linked', 'linked', 'qualified', 'qualified', 'reversed']);
     expect(view.discount).toMatchObject({ percent: 500, source: 'referrer-tier', qualifiedCount: 1 });
     expect(await welcomeCredits(ben)).toEqual([500_00]);

@@ -26,6 +26,7 @@ export interface ContactChannel {
 export interface ContactLoyalty {
   referrerContactId: number | null;
   referralCode: string | null;
+  referralLink: string | null;
   referralCount: number;
   purchaseCount: number;
   /** Percent × 100 (5 % → 500). */
@@ -87,6 +88,7 @@ export function parseContact(raw: unknown, path = 'contact'): Contact {
     loyalty: {
       referrerContactId: crmLinkId(record[uf.referrer], 'C', `${path}.${uf.referrer}`),
       referralCode: optionalString(...field(uf.referralCode)) || null,
+      referralLink: optionalString(...field(uf.referralLink)) || null,
       referralCount: optionalInteger(...field(uf.referralCount)) ?? 0,
       purchaseCount: optionalInteger(...field(uf.purchaseCount)) ?? 0,
       discountBasisPoints: basisPoints(...field(uf.discountPercent)),
@@ -117,6 +119,7 @@ function loyaltyToFields(loyalty: Partial<ContactLoyalty>): Record<string, unkno
   // A contact-only crm link takes the bare id.
   if (loyalty.referrerContactId !== undefined) fields[uf.referrer] = loyalty.referrerContactId === null ? '' : String(loyalty.referrerContactId);
   if (loyalty.referralCode !== undefined) fields[uf.referralCode] = loyalty.referralCode ?? '';
+  if (loyalty.referralLink !== undefined) fields[uf.referralLink] = loyalty.referralLink ?? '';
   if (loyalty.referralCount !== undefined) fields[uf.referralCount] = loyalty.referralCount;
   if (loyalty.purchaseCount !== undefined) fields[uf.purchaseCount] = loyalty.purchaseCount;
   if (loyalty.discountBasisPoints !== undefined) fields[uf.discountPercent] = loyalty.discountBasisPoints === null ? '' : fromMinorUnits(loyalty.discountBasisPoints, 2);

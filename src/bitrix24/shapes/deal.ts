@@ -37,6 +37,8 @@ export interface Deal {
   assignedById: number | null;
   createdAt: PortalDateTime | null;
   modifiedAt: PortalDateTime | null;
+  /** The last stage change (MOVED_TIME): for a deal in its won stage, when it was won. */
+  movedAt: PortalDateTime | null;
   closeDate: string | null;
   /** External-system key, usable as an idempotency key for deals we create. */
   originId: string | null;
@@ -70,6 +72,7 @@ export function parseDeal(raw: unknown, path = 'deal'): Deal {
     assignedById: positiveId(record.ASSIGNED_BY_ID, `${path}.ASSIGNED_BY_ID`),
     createdAt: optionalDateTime(record.DATE_CREATE, `${path}.DATE_CREATE`),
     modifiedAt: optionalDateTime(record.DATE_MODIFY, `${path}.DATE_MODIFY`),
+    movedAt: optionalDateTime(record.MOVED_TIME, `${path}.MOVED_TIME`),
     closeDate: optionalDate(record.CLOSEDATE, `${path}.CLOSEDATE`),
     originId: optionalString(record.ORIGIN_ID, `${path}.ORIGIN_ID`) || null,
     loyalty: {
