@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type Bitrix24Client, contacts, createWebhookClient, setupPortal } from '../../src/bitrix24';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox';
@@ -10,32 +9,9 @@ import { crmEventSignal } from '../../workflows/crm-event';
 import { deal } from '../../workflows/deal';
 import { purchasesQuery } from '../../workflows/purchases';
 import { connectToDevServer, eventually, uniqueTaskQueue } from '../helpers/temporal';
+import { spawnLoyaltyWorker } from '../helpers/worker-process';
 
-const root = path.resolve(__dirname, '../..');
-
-/** The real `loyalty worker` command in its own process, so it can be killed without warning. */
-function spawnWorker(taskQueue: string, webhookUrl: string): Promise<ChildProcess> {
-  const child = spawn(
-    path.join(root, 'node_modules/.bin/tsx'),
-    [
-      path.join(root, 'src/cli/main.ts'),
-      'worker',
-      '--temporal-address', inject('temporalAddress'),
-      '--namespace', inject('temporalNamespace'),
-      '--task-queue', taskQueue,
-      '--webhook-url', webhookUrl,
-      '--rules', path.join(root, 'loyalty.config.yaml'),
-      '--workflow-bundle', inject('workflowBundlePath'),
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Worker polling')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited early with code ${code}`)));
-  });
-}
+const spawnWorker = async (taskQueue: string, webhookUrl: string): Promise<ChildProcess> => (await spawnLoyaltyWorker({ taskQueue, webhookUrl })).child;
 
 function killHard(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
