@@ -31,6 +31,9 @@ import { notifyManagerSafely } from './manager-notice';
 
 const DAY_MS = 86_400_000;
 
+/** Runs recorded before it carry on past the calendar reset in the same run. */
+export const CONTINUE_AFTER_RESET_PATCH = 'cashback-continue-after-reset';
+
 export interface CashbackPolicy {
   /** IANA zone of the portal: expiry days and the reset are local calendar days. */
   timeZone: string;
@@ -252,6 +255,8 @@ export async function cashback(input: CashbackInput): Promise<void> {
   };
   const needsProjection = (): boolean => projectionRetryAt === null && balances(ledger, now()).net !== projected;
   const wakeUp = (): boolean => inbox.length > 0 || needsProjection() || wf.workflowInfo().continueAsNewSuggested;
+  /** The year's history is closed by the reset: a fresh run starts from the compacted ledger, keeping histories short. */
+  let yearClosed = false;
   for (;;) {
     const deadline = earliest(nextDeadline(ledger, now()), resetAt, projectionRetryAt, nextReminder());
     if (deadline === null) await wf.condition(wakeUp);
@@ -262,13 +267,14 @@ export async function cashback(input: CashbackInput): Promise<void> {
     if (resetAt !== null && now() >= resetAt) {
       ledger = resetAll(ledger, resetAt, 'calendar reset: unused cashback expires at the end of the year').ledger;
       resetAt = nextResetAfter(now());
+      yearClosed = wf.patched(CONTINUE_AFTER_RESET_PATCH);
     }
     if (projectionRetryAt !== null && now() >= projectionRetryAt) projectionRetryAt = null;
     if (projectionRetryAt === null) await project();
     queueDueReminder();
     await sendNotices();
 
-    if (wf.workflowInfo().continueAsNewSuggested) {
+    if (yearClosed || wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);
       if (inbox.length > 0) continue;
       await wf.continueAsNew<typeof cashback>({ ...input, ledger: compact(ledger, now(), input.policy.retentionDays * DAY_MS) });

@@ -73,11 +73,12 @@ function sections(exponent: number) {
     z.strictObject({ policy: z.literal('priority'), order: z.array(z.enum(PERCENT_DISCOUNT_KINDS)).min(1) }),
   ], { error: 'must be one of: best, sum, priority' });
   const notifications = z.strictObject({
-    kinds: z.array(z.enum(NOTIFICATION_KINDS)).default([]),
+    kinds: z.array(z.enum(NOTIFICATION_KINDS)).default([...NOTIFICATION_KINDS]),
     channels: z.array(z.discriminatedUnion('type', [
       z.strictObject({ type: z.literal('bitrix24') }),
       z.strictObject({ type: z.literal('webhook'), url: httpUrlSchema }),
-    ], { error: 'must be one of: bitrix24, webhook' })).default([{ type: 'bitrix24' }]),
+      z.strictObject({ type: z.literal('log') }),
+    ], { error: 'must be one of: bitrix24, webhook, log' })).default([{ type: 'bitrix24' }]),
   });
   return z.strictObject({
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as RUB'),
@@ -91,7 +92,8 @@ function sections(exponent: number) {
     bonuses: z.strictObject({ review: bonus.nullable().default(null), apology: bonus.nullable().default(null) }),
     groups: z.array(group).default([]),
     stacking,
-    notifications: notifications.default({ kinds: [], channels: [{ type: 'bitrix24' }] }),
+    // Left out, every kind goes to the manager's Bitrix24 notification centre; `kinds: []` silences them all.
+    notifications: notifications.default({ kinds: [...NOTIFICATION_KINDS], channels: [{ type: 'bitrix24' }] }),
   });
 }
 

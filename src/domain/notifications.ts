@@ -40,7 +40,7 @@ export interface NotificationFormat {
   timeZone: string;
 }
 
-export type NotificationChannelSetting = { type: 'bitrix24' } | { type: 'webhook'; url: string };
+export type NotificationChannelSetting = { type: 'bitrix24' } | { type: 'webhook'; url: string } | { type: 'log' };
 
 /** The rules file's `notifications` section: which kinds are sent, through which channels. */
 export interface NotificationSettings {

@@ -44,9 +44,16 @@ describe('the example rules file', () => {
     expect(result.programme.birthday.percent).toBe(1);
   });
 
-  it('sends no notifications when the section is left out, and reads webhook channels', () => {
+  it('sends every kind to Bitrix24 when the section or its kinds are left out, none with kinds: [], and reads webhook and log channels', () => {
+    const everyKind = ['referralNew', 'thresholdReached', 'cashbackAccrued', 'cashbackExpiring', 'birthdayWindowOpen', 'bonusGranted'];
     const without = parseProgramme(variant((doc) => delete doc.notifications));
-    expect(without.ok && without.programme.notifications).toEqual({ kinds: [], channels: [{ type: 'bitrix24' }] });
+    expect(without.ok && without.programme.notifications).toEqual({ kinds: everyKind, channels: [{ type: 'bitrix24' }] });
+    const withoutKinds = parseProgramme(variant((doc) => delete doc.notifications.kinds));
+    expect(withoutKinds.ok && withoutKinds.programme.notifications.kinds).toEqual(everyKind);
+    const silenced = parseProgramme(variant((doc) => (doc.notifications.kinds = [])));
+    expect(silenced.ok && silenced.programme.notifications.kinds).toEqual([]);
+    const logged = parseProgramme(variant((doc) => (doc.notifications.channels = [{ type: 'log' }, { type: 'bitrix24' }])));
+    expect(logged.ok && logged.programme.notifications.channels).toEqual([{ type: 'log' }, { type: 'bitrix24' }]);
     const webhook = parseProgramme(variant((doc) => (doc.notifications.channels = [{ type: 'webhook', url: 'https://hooks.example.com/x?token=1' }])));
     expect(webhook.ok && webhook.programme.notifications.channels).toEqual([{ type: 'webhook', url: 'https://hooks.example.com/x?token=1' }]);
   });
@@ -105,7 +112,7 @@ describe('validation messages', () => {
       ['notifications.kinds[1]: must be one of: referralNew, thresholdReached, cashbackAccrued, cashbackExpiring, birthdayWindowOpen, bonusGranted, got "dealLost"'],
     ],
     ['repeated notification kind', (d) => (d.notifications.kinds = ['bonusGranted', 'bonusGranted']), ['notifications.kinds[1]: duplicate "bonusGranted"']],
-    ['unknown notification channel', (d) => (d.notifications.channels = [{ type: 'sms' }]), ['notifications.channels[0].type: must be one of: bitrix24, webhook, got "sms"']],
+    ['unknown notification channel', (d) => (d.notifications.channels = [{ type: 'sms' }]), ['notifications.channels[0].type: must be one of: bitrix24, webhook, log, got "sms"']],
     ['webhook channel without a url', (d) => (d.notifications.channels = [{ type: 'webhook' }]), ['notifications.channels[0].url: is required']],
     [
       'webhook channel with a relative url',
@@ -113,6 +120,7 @@ describe('validation messages', () => {
       ['notifications.channels[0].url: must be an absolute http:// or https:// URL'],
     ],
     ['unknown notifications key', (d) => (d.notifications.sms = true), ['notifications.sms: unknown key']],
+    ['log channel with a setting', (d) => (d.notifications.channels = [{ type: 'log', level: 'info' }]), ['notifications.channels[0].level: unknown key']],
   ])('%s', (_name, change, expected) => {
     expect(errorsOf(variant(change))).toEqual(expected);
   });

@@ -6,6 +6,7 @@ import { createNotificationActivities } from '../../activities/notify';
 import { createWebhookClient, type Bitrix24Client } from '../../src/bitrix24';
 import { type LoyaltyNotification, type NotificationSettings } from '../../src/domain/notifications';
 import { bitrix24Channel } from '../../src/notifications/bitrix24-channel';
+import { logChannel } from '../../src/notifications/log-channel';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox';
 import { exampleProgramme } from '../domain/programme.fixture';
 import { callApp, resultOf } from './helpers';
@@ -124,6 +125,25 @@ describe('manager notifications against the sandbox portal', () => {
     const everything = JSON.stringify([receiver.received, sandbox.portal.notifications()]);
     expect(everything).not.toContain('1990');
     expect(everything).not.toContain('05-17');
+  });
+
+  it('writes one JSON line per notice through the log channel, with ids but no name or birthdate', async () => {
+    const lines: string[] = [];
+    const programme = exampleProgramme({ notifications: { kinds: ['bonusGranted'], channels: [{ type: 'log' }] } });
+    const notify = createNotificationActivities({ bitrix, programme, channels: [logChannel((line) => lines.push(line))] });
+    expect(await notify.notifyManager({ portal: 'p', notification: bonus() })).toEqual({ status: 'sent', channels: ['log'] });
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      {
+        msg: 'loyalty notice',
+        kind: 'bonusGranted',
+        contactId,
+        managerUserId: MANAGER,
+        tag: `loyalty:bonusGranted:${contactId}:req-1`,
+        text: `Loyalty: contact #${contactId} was granted a review bonus of 300.00 RUB by user:1.`,
+      },
+    ]);
+    expect(lines.join('')).not.toMatch(/Irina|1990|05-17/);
+    expect(sandbox.portal.notifications()).toEqual([]);
   });
 
   it('retries when one channel fails, without repeating the URL that may hold a token', async () => {

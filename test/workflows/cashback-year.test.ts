@@ -64,6 +64,14 @@ describe('cashback workflow over months of workflow time (time-skipping server)'
     ]);
     expect(lotExpiry(day330, policy.expiryDays, policy.timeZone)).toBeGreaterThan(reset);
     expect(view.balances.net).toBe(0);
+
+    // Each reset closes the year: the current run was continued as new right at the last one, and the ledger
+    // above (lots and write-offs from before it) came across with it.
+    const [started] = (await handle.fetchHistory()).events ?? [];
+    expect(started?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId).toBeTruthy();
+    const startedAt = Number(started?.eventTime?.seconds ?? 0) * 1000;
+    expect(startedAt).toBeGreaterThanOrEqual(reset);
+    expect(startedAt).toBeLessThan(reset + DAY);
     await recordHistory(handle, 'cashback-year');
 
     // The CRM shows the balance the ledger holds.

@@ -6,9 +6,11 @@ import { grantBonus } from '../../src/admin/grant-bonus';
 import { loadProgramme } from '../../src/config/load-programme';
 import { lotExpiry } from '../../src/domain/calendar';
 import { bitrix24TaskQueue } from '../../src/temporal/task-queues';
+import { type Programme } from '../../src/domain/programme';
 import { contactWorkflowId } from '../../src/temporal/workflow-ids';
 import { birthday, type BirthdayPolicy } from '../../workflows/birthday';
 import { cashback, dealWonSignal, type CashbackPolicy } from '../../workflows/cashback';
+import { linkReferredUpdate, referral, referredDealWonSignal } from '../../workflows/referral';
 import { eventually } from '../helpers/temporal';
 import { startTestbed, type Testbed } from '../helpers/testbed';
 
@@ -132,5 +134,34 @@ describe('manager notifications from the bonus workflow (dev server)', () => {
       { ...granted[0], userId: managerOf(devBed, contactId), tag: `loyalty:bonusGranted:${contactId}:review-77` },
     ]);
     expect(granted[0]?.message).toContain(`contact #${contactId} was granted a review bonus of 300.00 RUB by user:12`);
+  });
+
+  it('tells the referrer’s manager of a new referral and of the discount tier it reaches, once each', async () => {
+    const { env, sandbox, taskQueue } = devBed;
+    const manager = 9;
+    const referrerId = sandbox.portal.contacts.add({ NAME: 'Referrer' }, { userId: manager });
+    const referredId = sandbox.portal.contacts.add({ NAME: 'Referred' }, { userId: 3 });
+    const firstTierAtOne: Programme = { ...programme, referral: { ...programme.referral, tiers: [{ atLeast: 1, percent: 500 }] } };
+    const handle = await env.client.workflow.start(referral, {
+      taskQueue,
+      workflowId: contactWorkflowId(taskQueue, 'referral', referrerId),
+      args: [{ portal: taskQueue, contactId: referrerId, programme: firstTierAtOne }],
+    });
+    const link = { referredId, at: Date.now(), referredIsExistingCustomer: false, referrerAncestors: [], referredCurrentReferrerId: null };
+    expect(await handle.executeUpdate(linkReferredUpdate, { args: [link] })).toMatchObject({ kind: 'linked' });
+    // The same link again is a duplicate: no second notice.
+    expect(await handle.executeUpdate(linkReferredUpdate, { args: [link] })).toMatchObject({ kind: 'link-rejected' });
+    const firstDeal = { contactId: String(referredId), pipelineId: 0, amountMinor: 2_000_00, wonAt: Date.now() };
+    await handle.signal(referredDealWonSignal, { ...firstDeal, dealId: '501', isFirstWonDeal: true });
+
+    await eventually(async () => (await noticesIn(devBed, referrerId, 'thresholdReached')).length === 1);
+    expect(await noticesIn(devBed, referrerId, 'referralNew')).toEqual([
+      expect.objectContaining({ userId: manager, tag: `loyalty:referralNew:${referrerId}:${referredId}` }),
+    ]);
+    const [reached] = await noticesIn(devBed, referrerId, 'thresholdReached');
+    expect(reached).toMatchObject({ userId: manager, tag: `loyalty:thresholdReached:${referrerId}:500` });
+    expect(reached?.message).toContain(`contact #${referrerId} has 1 qualified referrals and now gets a 5 % referral discount`);
+    expect((await noticesIn(devBed, referrerId, 'referralNew'))[0]?.message).toContain(`contact #${referrerId} referred a new customer, contact #${referredId}`);
+    expect(JSON.stringify(await noticesIn(devBed, referrerId, 'referralNew'))).not.toMatch(/Referrer|Referred/);
   });
 });
