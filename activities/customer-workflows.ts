@@ -1,13 +1,12 @@
 import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type QueryDefinition, type SignalDefinition } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
-import { defineSignal } from '@temporalio/workflow';
 import { cashbackAmountFor } from '../src/domain/cashback-rules';
 import { formatAmount } from '../src/domain/money';
 import { earnsIn, type Programme } from '../src/domain/programme';
 import { CONTACT_ID, PORTAL, PROGRAMME } from '../src/temporal/search-attributes';
 import { contactWorkflowId, type ContactWorkflowKind } from '../src/temporal/workflow-ids';
-import { cashback, cashbackPolicyOf, creditUpdate, dealReversedSignal, dealWonSignal, type CreditOutcome, type ManualCredit } from '../workflows/cashback';
+import { cashback, cashbackPolicyOf, creditTakenBackSignal, creditUpdate, dealReversedSignal, dealWonSignal, type CreditOutcome, type CreditTakeBack, type ManualCredit } from '../workflows/cashback';
 import { purchaseReversedSignal, purchases, purchaseWonSignal } from '../workflows/purchases';
 import { ownDealReversedSignal, ownDealWonSignal } from '../workflows/referral';
 
@@ -28,20 +27,6 @@ export interface CreditTakeBackRequest extends CreditTakeBack {
   contactId: number;
 }
 
-/** A credited lot to take back by its ledger key, under the account's clawback policy (as for a reversed deal). */
-export interface CreditTakeBack {
-  key: string;
-  at: number;
-  reason: string;
-}
-
-/**
- * Handled by the cashback workflow as `clawBack(ledger, { key, at, reason, policy })` on the lot with that key; a key
- * with no lot or an already reversed lot changes nothing, so a repeated signal is harmless.
- * TODO(helper C, workflows/cashback.ts): define and handle it there beside `dealReversedSignal`; until then a signal
- * sent to a running account waits unhandled in its workflow.
- */
-export const creditTakenBackSignal = defineSignal<[CreditTakeBack]>('creditTakenBack');
 
 export interface WonDealDispatch {
   portal: string;

@@ -104,6 +104,15 @@ export interface CashbackView {
 
 export const dealWonSignal = wf.defineSignal<[DealWon]>('dealWon');
 export const dealReversedSignal = wf.defineSignal<[DealReversed]>('dealReversed');
+
+/** A credited lot to take back by its ledger key (e.g. a referral reward whose qualifying deal was reversed). */
+export interface CreditTakeBack {
+  key: string;
+  at: number;
+  reason: string;
+}
+/** Under the account's clawback policy, like a reversed deal; an unknown or already reversed key changes nothing. */
+export const creditTakenBackSignal = wf.defineSignal<[CreditTakeBack]>('creditTakenBack');
 export const redeemUpdate = wf.defineUpdate<RedemptionOutcome, [Redemption]>('redeem');
 export const creditUpdate = wf.defineUpdate<CreditOutcome, [ManualCredit]>('credit');
 export const cashbackQuery = wf.defineQuery<CashbackView>('cashback');
@@ -125,7 +134,10 @@ export function cashbackPolicyOf(rules: CashbackRules, timeZone: string): Cashba
 
 const crm = bitrix24Activities<CashbackActivities>();
 
-type Command = { kind: 'won'; won: DealWon } | { kind: 'reversed'; reversed: DealReversed };
+type Command = { kind: 'won'; won: DealWon } | { kind: 'reversed'; reversed: DealReversed } | { kind: 'takeBack'; takeBack: CreditTakeBack };
+
+/** A deal booked late (reconciler, backfill) still falls under a reset that came between its win and its booking. */
+const MISSED_RESET_PATCH = 'cashback-missed-reset';
 
 /** One workflow per contact: the cashback account, its lots and the timers that expire them. */
 export async function cashback(input: CashbackInput): Promise<void> {
@@ -139,6 +151,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
 
   wf.setHandler(dealWonSignal, (won) => void inbox.push({ kind: 'won', won }));
   wf.setHandler(dealReversedSignal, (reversed) => void inbox.push({ kind: 'reversed', reversed }));
+  wf.setHandler(creditTakenBackSignal, (takeBack) => void inbox.push({ kind: 'takeBack', takeBack }));
   wf.setHandler(cashbackQuery, () => ({ balances: balances(ledger, now()), lots: ledger.lots, history: ledger.entries }));
   wf.setHandler(
     redeemUpdate,
@@ -200,7 +213,8 @@ export async function cashback(input: CashbackInput): Promise<void> {
   function apply(command: Command): void {
     try {
       if (command.kind === 'won') applyWon(command.won);
-      else applyReversed(command.reversed);
+      else if (command.kind === 'reversed') applyReversed(command.reversed);
+      else takeBack(command.takeBack);
     } catch (error) {
       // A malformed message must not wedge the account: it is logged and dropped, the ledger unchanged.
       if (!(error instanceof InvalidLedgerRequestError)) throw error;
@@ -216,6 +230,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
     const outcome = accrue(ledger, { key: lotKey, amount: won.cashbackMinor, at: won.wonAt, availableAt, expiresAt, reason: won.reason });
     ledger = outcome.ledger;
     if (outcome.status === 'applied') {
+      resetIfMissed(won.wonAt);
       notices.push({ kind: 'cashbackAccrued', contactId: input.contactId, dealId: won.dealId, lotKey, amountMinor: won.cashbackMinor, availableAt, expiresAt });
     }
   }
@@ -241,6 +256,16 @@ export async function cashback(input: CashbackInput): Promise<void> {
   function applyReversed(reversed: DealReversed): void {
     const lot = activeDealLot(ledger, reversed.dealId);
     if (lot) ledger = clawBack(ledger, { key: lot.key, at: reversed.at, reason: reversed.reason, policy: input.policy.clawback }).ledger;
+  }
+
+  function resetIfMissed(wonAt: number): void {
+    const resetAfterWin = nextResetAfter(wonAt);
+    if (resetAfterWin === null || resetAfterWin > now() || !wf.patched(MISSED_RESET_PATCH)) return;
+    ledger = resetAll(ledger, resetAfterWin, 'calendar reset: the deal was won before it and booked after it').ledger;
+  }
+
+  function takeBack({ key, at, reason }: CreditTakeBack): void {
+    ledger = clawBack(ledger, { key, at, reason, policy: input.policy.clawback }).ledger;
   }
 
   function nextResetAfter(instant: number): number | null {

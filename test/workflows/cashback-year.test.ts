@@ -9,6 +9,7 @@ import { lotExpiry, nextCalendarReset } from '../../src/domain/calendar';
 import { cashback, cashbackQuery, dealWonSignal, redeemUpdate, type CashbackPolicy } from '../../workflows/cashback';
 import { startTestbed, type Testbed } from '../helpers/testbed';
 import { recordHistory } from '../helpers/histories';
+import { eventually } from '../helpers/temporal';
 
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
@@ -85,3 +86,34 @@ function nextFebruaryFirstNoon(after: number): number {
   const thisYear = local.set({ month: 2, day: 1, hour: 12, minute: 0, second: 0, millisecond: 0 });
   return (thisYear.toMillis() > after ? thisYear : thisYear.plus({ years: 1 })).toMillis();
 }
+
+describe('cashback of a deal booked after the reset that followed its win (dev server)', () => {
+  let bed: Testbed;
+  beforeAll(async () => {
+    bed = await startTestbed({ label: 'cashback-late', server: 'dev', activities: ({ bitrix }) => ({ ...createCashbackActivities(bitrix), ...createNotificationActivities({ bitrix, programme }) }) });
+  });
+  afterAll(async () => bed?.stop());
+
+  it('writes the lot off as that reset would have, while a deal won since the reset keeps its cashback', async () => {
+    const { env, sandbox, taskQueue } = bed;
+    const contactId = sandbox.portal.contacts.ids()[1]!;
+    const handle = await env.client.workflow.start(cashback, {
+      taskQueue,
+      workflowId: `loyalty/${taskQueue}/cashback/contact-${contactId}`,
+      args: [{ portal: taskQueue, contactId, policy: { ...policy, expiryDays: 3 * 365 } }],
+    });
+    const now = Date.now();
+    const lastReset = nextCalendarReset({ month: 12, day: 31, timeZone: policy.timeZone }, now - 366 * DAY);
+    const recentWin = Math.max(lastReset + 1, now - DAY);
+    await handle.signal(dealWonSignal, { dealId: 1, cashbackMinor: 1_000_00, wonAt: lastReset - 10 * DAY, reason: 'cashback of an old deal' });
+    await handle.signal(dealWonSignal, { dealId: 2, cashbackMinor: 300_00, wonAt: recentWin, reason: 'cashback of a recent deal' });
+    await eventually(async () => (await handle.query(cashbackQuery)).history.length >= 3);
+    const view = await handle.query(cashbackQuery);
+    expect(view.history.map((e) => [e.kind, e.key, e.amount, e.at])).toEqual([
+      ['accrual', 'deal:1', 1_000_00, lastReset - 10 * DAY],
+      ['reset', 'reset:deal:1', 1_000_00, lastReset],
+      ['accrual', 'deal:2', 300_00, recentWin],
+    ]);
+    expect(view.balances.net).toBe(300_00);
+  });
+});

@@ -133,6 +133,11 @@ describe('referral programme through contact and deal events (dev server, sandbo
     expect(view.history.filter((h) => h.decision !== undefined).map((h) => h.event)).toEqual(['linked', 'linked', 'qualified', 'qualified', 'reversed']);
     expect(view.discount).toMatchObject({ percent: 500, source: 'referrer-tier', qualifiedCount: 1 });
     expect(await welcomeCredits(ben)).toEqual([500_00]);
+    // …and the accounts really give them back.
+    await eventually(async () => (await cashbackOf(grand).query(cashbackQuery)).balances.net === 200_00);
+    const clawedBack = async (id: number) => (await cashbackOf(id).query(cashbackQuery)).history.filter((e) => e.kind === 'clawback').map((e) => [e.key, e.amount]);
+    await eventually(async () => (await clawedBack(ben)).some(([key]) => key === `clawback:referral-welcome:${ben}`));
+    expect(await clawedBack(grand)).toEqual([[`clawback:referral-second-level:${benDeal}`, 200_00]]);
     await recordHistory(referralOf(referrer), 'referral-thresholds');
   });
 
