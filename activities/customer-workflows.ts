@@ -96,12 +96,14 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
     taskQueue,
     args: [{ portal, contactId, policy: cashbackPolicyOf(programme.cashback, programme.timeZone) }] as Parameters<typeof cashback>,
     typedSearchAttributes: customerSearchAttributes(portal, contactId, 'cashback'),
+    staticSummary: `cashback account of contact ${contactId}`,
   });
   const purchasesStart = (portal: string, contactId: number) => ({
     workflowId: contactWorkflowId(portal, 'purchases', contactId),
     taskQueue,
     args: [{ portal, contactId, programme }] as Parameters<typeof purchases>,
     typedSearchAttributes: customerSearchAttributes(portal, contactId, 'purchases'),
+    staticSummary: `purchase count of contact ${contactId}`,
   });
   const money = (minor: number) => `${formatAmount(minor, programme.currencyExponent)} ${programme.currency}`;
 

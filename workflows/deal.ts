@@ -70,9 +70,9 @@ export async function deal(input: DealInput): Promise<DealMemory> {
     const wake = (): boolean => notices.length > 0 || wf.workflowInfo().continueAsNewSuggested;
     // A won deal's workflow stays to notice a later reversal; any other deal may end when idle.
     if (memory.won !== null) await wf.condition(wake);
-    else if (!(await wf.condition(wake, IDLE_LIFETIME))) return memory;
+    else if (!(await wf.condition(wake, IDLE_LIFETIME, { summary: 'ends when no CRM event comes for 7 days' }))) return memory;
     if (notices.length > 0) {
-      await wf.sleep(COALESCE_WINDOW);
+      await wf.sleep(COALESCE_WINDOW, { summary: 'gathers a burst of CRM events before reading the deal once' });
       notices.splice(0);
       const facts = await crm.readDealFacts({ portal: input.portal, dealId: input.dealId });
       if (facts === null) {

@@ -52,6 +52,7 @@ export async function signalEntityWorkflow(client: Client, route: IntakeRoute, n
           ...common,
           workflowId: dealWorkflowId(route.portal, notice.entityId),
           args: [{ portal: route.portal, dealId: notice.entityId }],
+          staticSummary: `deal ${notice.entityId}: won/lost bookkeeping and discounts`,
           typedSearchAttributes: new TypedSearchAttributes([
             { key: PORTAL, value: route.portal },
             { key: DEAL_ID, value: String(notice.entityId) },
@@ -61,6 +62,7 @@ export async function signalEntityWorkflow(client: Client, route: IntakeRoute, n
           ...common,
           workflowId: contactWorkflowId(route.portal, 'contact', notice.entityId),
           args: [{ portal: route.portal, contactId: notice.entityId }],
+          staticSummary: `contact ${notice.entityId}: referral code, referrer link, birthday`,
           typedSearchAttributes: new TypedSearchAttributes([
             { key: PORTAL, value: route.portal },
             { key: CONTACT_ID, value: String(notice.entityId) },
