@@ -40,6 +40,7 @@ describe('referral workflow on the dev server', () => {
     const comments: ContactComment[] = [];
     const credits: CashbackCreditRequest[] = [];
     const told: string[] = [];
+    const notices: string[] = [];
     const activities = {
       projectReferralStanding: async (p: ReferralStandingProjection) => void projections.push(p),
       commentOnContact: async (c: ContactComment) => comments.push(c),
@@ -48,6 +49,10 @@ describe('referral workflow on the dev server', () => {
         return { credited: true, balances: { available: c.amountMinor, pending: 0, debt: 0, net: c.amountMinor } };
       },
       tellQualifiedAsReferred: async ({ dealId }: { dealId: string }) => void told.push(dealId),
+      notifyManager: async ({ notification }: { notification: { kind: string } }) => {
+        notices.push(notification.kind);
+        return 'sent' as const;
+      },
     };
     const workflowId = `loyalty/test/referral/contact-${taskQueue}`;
 
@@ -89,6 +94,7 @@ describe('referral workflow on the dev server', () => {
       expect(new Set(references).size).toBe(references.length);
       expect(credits.map((c) => c.key)).toEqual(['referral-welcome:101', 'referral-welcome:102', 'referral-welcome:103']);
       expect(told).toEqual(['1', '2', '4']);
+      expect(notices).toEqual(['referralNew', 'referralNew', 'referralNew', 'thresholdReached']);
       const view = await handle.query(referralStatusQuery);
       expect(view.discount).toMatchObject({ percent: 500, qualifiedCount: 3 });
       await recordHistory(handle, 'referral-programme-worker-restart');
