@@ -12,7 +12,12 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-export type RequestFault = { kind: 'none' } | { kind: 'status'; status: 503 | 429 | 500 } | { kind: 'timeout'; hangMs: number };
+/** `timeout` hangs before the call runs; `lost-response` runs the call, then hangs: applied, but the caller never hears. */
+export type RequestFault =
+  | { kind: 'none' }
+  | { kind: 'status'; status: 503 | 429 | 500 }
+  | { kind: 'timeout'; hangMs: number }
+  | { kind: 'lost-response'; hangMs: number };
 
 export type EventFate = { deliveries: { delayMs: number }[]; withoutTokens: boolean };
 
@@ -56,6 +61,8 @@ export class FaultInjector {
     }
     threshold += rates.timeout ?? 0;
     if (roll < threshold) return { kind: 'timeout', hangMs: this.config.hangMs ?? DEFAULT_HANG_MS };
+    threshold += rates.lostResponse ?? 0;
+    if (roll < threshold) return { kind: 'lost-response', hangMs: this.config.hangMs ?? DEFAULT_HANG_MS };
     return { kind: 'none' };
   }
 

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { runBatch } from './batch';
 import { type CallEnvironment, callMethod } from './call';
 import { buildTime, errorBody, methodNotFound, RestError } from './envelope';
-import { type FaultInjector } from './faults';
+import { type FaultInjector, type RequestFault } from './faults';
 import { LeakyBucket } from './limits/leaky-bucket';
 import { OperatingLimiter } from './limits/operating';
 import { type CallerAuth, type MethodResult } from './methods/types';
@@ -123,8 +123,18 @@ export function buildServer(deps: ServerDeps, limits: LimitState): { app: Fastif
     return { kind: 'app', clientId: record.clientId, userId: record.userId };
   }
 
-  /** Returns true when the request must hang and then lose its connection. */
-  async function injectFault(method: string): Promise<boolean> {
+  function hang(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        hangs.delete(timer);
+        resolve();
+      }, ms);
+      hangs.add(timer);
+    });
+  }
+
+  /** Throws the injected error status; returns the hang to apply before (`timeout`) or after (`lost-response`) the call. */
+  async function injectFault(method: string): Promise<RequestFault> {
     const latency = deps.faults.latencyMs();
     if (latency > 0) await sleep(latency);
     const fault = deps.faults.forRequest(method);
@@ -134,17 +144,14 @@ export function buildServer(deps: ServerDeps, limits: LimitState): { app: Fastif
       const resetAt = Math.ceil(deps.now() / 1000) + deps.faults.operatingResetInSeconds();
       throw new RestError(429, 'OPERATION_TIME_LIMIT', 'Method is blocked due to operation time limit.', { time: { operating_reset_at: resetAt } });
     }
-    if (fault.kind === 'timeout') {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          hangs.delete(timer);
-          resolve();
-        }, fault.hangMs);
-        hangs.add(timer);
-      });
-      return true;
-    }
-    return false;
+    return fault;
+  }
+
+  async function dropAfter(ms: number, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    await hang(ms);
+    reply.hijack();
+    request.raw.socket.destroy();
+    return reply;
   }
 
   app.route({
@@ -162,11 +169,8 @@ export function buildServer(deps: ServerDeps, limits: LimitState): { app: Fastif
       try {
         const auth = authenticate(route, params);
         if (limits.bucket && !limits.bucket.tryTake()) throw new RestError(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
-        if (await injectFault(route.method)) {
-          reply.hijack();
-          request.raw.socket.destroy();
-          return reply;
-        }
+        const fault = await injectFault(route.method);
+        if (fault.kind === 'timeout') return dropAfter(fault.hangMs, request, reply);
         const hit = deps.portal.beginHit({
           userId: auth.userId,
           clientId: auth.kind === 'app' ? auth.clientId : null,
@@ -178,6 +182,12 @@ export function buildServer(deps: ServerDeps, limits: LimitState): { app: Fastif
         const outcome = isBatch
           ? { body: runBatch(env, hit.ctx, params, auth), processingSeconds: (deps.now() - startedMs) / 1000, operating: undefined }
           : callMethod(env, hit.ctx, route.method, params, auth);
+        if (fault.kind === 'lost-response') {
+          // The portal did the work: its events go out even though the caller never gets the answer.
+          deps.portal.endHit(hit);
+          request.portalHit = undefined;
+          return dropAfter(fault.hangMs, request, reply);
+        }
         return sendJson(reply, 200, successBody(outcome.body, buildTime(startedMs, outcome.processingSeconds, deps.portal.timeZone, outcome.operating)));
       } catch (error) {
         if (error instanceof RestError) {

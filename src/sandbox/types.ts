@@ -32,8 +32,11 @@ export interface FaultConfig {
   /** Seed of the PRNG behind every rate below; without it Math.random is used. */
   seed?: number;
   latencyMs?: number | { min: number; max: number };
-  /** Probabilities (0..1) per REST request. `timeout` hangs the request for `hangMs` and then drops the connection. */
-  errorRates?: { 503?: number; 429?: number; 500?: number; timeout?: number };
+  /**
+   * Probabilities (0..1) per REST request. `timeout` hangs the request for `hangMs` and then drops the connection;
+   * `lostResponse` does the same after the call was applied (a gateway timing out on a portal that did the work).
+   */
+  errorRates?: { 503?: number; 429?: number; 500?: number; timeout?: number; lostResponse?: number };
   /** Seconds until `operating_reset_at` in injected 429s; default 60. */
   operatingResetInSeconds?: number;
   hangMs?: number;

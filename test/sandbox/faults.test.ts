@@ -51,6 +51,18 @@ describe('sandbox fault injection', () => {
     await expect(fetch(`${sandbox.webhookUrl}crm.deal.get?id=1`)).rejects.toThrow();
   });
 
+  it('applies a call and then loses its answer: the caller times out but the change is made', async () => {
+    sandbox = await startSandbox({ limits: false, faults: { seed: 3, errorRates: { lostResponse: 1 }, hangMs: 400 } });
+    const update = fetch(`${sandbox.webhookUrl}crm.deal.update`, {
+      method: 'POST',
+      body: JSON.stringify({ id: 1, fields: { TITLE: 'applied, never answered' } }),
+      headers: { 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(100),
+    });
+    await expect(update).rejects.toThrow(/abort|timeout/i);
+    expect(sandbox.portal.deals.get(1)?.TITLE).toBe('applied, never answered');
+  });
+
   it('adds configured latency: a caller with a shorter timeout gives up, a patient one gets the answer', async () => {
     const slow = await startSandbox({ limits: false, faults: { latencyMs: 300 } });
     sandbox = slow;
