@@ -208,6 +208,21 @@ describe('compaction', () => {
     expect(compact(compacted, T0 + 400 * DAY, 365 * DAY)).toBe(compacted);
   });
 
+  it('drops only the oldest run of entries, so an expiry booked after a newer credit keeps the balance trail whole', () => {
+    // Found by the property test: the expiry of deal:1 is dated at its deadline (day 1) but booked on day 2, after
+    // the credit of deal:2; dropping it alone left deal:2's entry as the last one, with a balance that had changed.
+    let ledger = credit(emptyLedger(), 'deal:1', 1, T0, 1);
+    ledger = credit(ledger, 'deal:2', 1, T0 + 2 * DAY, 1);
+    ledger = expireDue(ledger, T0 + 2 * DAY).ledger;
+    const compacted = compact(ledger, T0 + 2 * DAY, DAY);
+    expect(compacted.entries.map((e) => [e.kind, e.key])).toEqual([
+      ['accrual', 'deal:2'],
+      ['expiry', 'deal:1'],
+    ]);
+    expect(compacted.archive.entryCount).toBe(1);
+    expectLedgerInvariants(compacted, T0 + 2 * DAY);
+  });
+
   it('keeps only the newest retired keys, so the de-duplication memory is bounded', () => {
     let ledger = emptyLedger();
     for (let i = 0; i < 30; i++) ledger = redeem(credit(ledger, `deal:${i}`, 10, T0 + i * DAY, 1), `redeem:${i}`, 10, T0 + i * DAY);
