@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           pool: 'forks',
-          include: ['test/{domain,config,bitrix24,sandbox,cli,bridge}/**/*.test.ts'],
+          include: ['test/{domain,config,bitrix24,sandbox,cli,bridge,activities}/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

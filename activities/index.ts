@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Bitrix24Client } from '../src/bitrix24';
 import type { Programme } from '../src/domain/programme';
+import { currentAttemptSignal, withAttemptDeadlines } from './attempt-deadline';
 import { createBirthdayActivities } from './birthday';
 import { createContactFactsActivities } from './contact-facts';
 import { createCrmCommentActivities } from './bonus';
@@ -25,8 +26,15 @@ export interface ActivityDeps {
   now?: () => number;
 }
 
-/** Every activity the loyalty worker registers, bound to one portal. */
+/**
+ * Every activity the loyalty worker registers, bound to one portal. Each attempt's Bitrix24 calls stop when the
+ * attempt is cancelled or nearly out of time (see `attempt-deadline.ts`).
+ */
 export function createActivities(deps: ActivityDeps) {
+  return withAttemptDeadlines(allActivities({ ...deps, bitrix: deps.bitrix.withAbortSignal(currentAttemptSignal) }));
+}
+
+function allActivities(deps: ActivityDeps) {
   return {
     ...createReferralActivities({ bitrix: deps.bitrix, client: deps.temporal, taskQueue: deps.taskQueue, programme: deps.programme }),
     ...createContactActivities({ bitrix: deps.bitrix, client: deps.temporal, taskQueue: deps.taskQueue, programme: deps.programme }),

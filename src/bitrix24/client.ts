@@ -3,7 +3,7 @@ import { type Clock, systemClock } from './clock';
 import { type Command } from './command';
 import { parseErrorBody, parseSuccessEnvelope, type RestEnvelope, type RestTime } from './envelope';
 import { classifyError, fromTransportFailure, isRefreshableAuthError } from './error-classification';
-import { type Bitrix24Error, OperationTimeLimitError, RateLimitedError, ValidationError } from './errors';
+import { type Bitrix24Error, OperationTimeLimitError, RateLimitedError, TransientError, ValidationError } from './errors';
 import { OperatingLimiter } from './operating-limiter';
 import { CLOUD_LIMITS, LeakyBucket } from './rate-limiter';
 import { redactText, redactUrl } from './redact';
@@ -36,6 +36,11 @@ export interface Bitrix24ClientOptions {
   clock?: Clock;
   /** Told about a portal rename (302 to a new host) so the new address can be persisted. */
   onPortalMoved?: (origin: string) => void;
+  /**
+   * The signal of the work a call belongs to, read when the call starts (e.g. the running activity attempt's).
+   * Once it fires the call sends nothing more and abandons a request in flight, failing with a retryable timeout.
+   */
+  abortSignal?: () => AbortSignal | undefined;
 }
 
 type Attempt =
@@ -53,6 +58,7 @@ export class Bitrix24Client {
   private readonly retry: RetryOptions | undefined;
   private readonly clock: Clock;
   private readonly onPortalMoved: ((origin: string) => void) | undefined;
+  private readonly abortSignal: (() => AbortSignal | undefined) | undefined;
 
   constructor(options: Bitrix24ClientOptions) {
     this.auth = options.auth;
@@ -63,6 +69,21 @@ export class Bitrix24Client {
       options.operatingLimiter === false ? undefined : (options.operatingLimiter ?? new OperatingLimiter({}, this.clock));
     this.retry = options.retry === false ? undefined : { ...DEFAULT_RETRY, ...options.retry };
     this.onPortalMoved = options.onPortalMoved;
+    this.abortSignal = options.abortSignal;
+  }
+
+  /** The same portal, credentials, limiters and retries, with calls bound to `abortSignal`. */
+  withAbortSignal(abortSignal: () => AbortSignal | undefined): Bitrix24Client {
+    return new Bitrix24Client({
+      auth: this.auth,
+      transport: this.transport,
+      rateLimiter: this.bucket ?? false,
+      operatingLimiter: this.operating ?? false,
+      retry: this.retry ?? false,
+      clock: this.clock,
+      ...(this.onPortalMoved === undefined ? {} : { onPortalMoved: this.onPortalMoved }),
+      abortSignal,
+    });
   }
 
   /** Runs one typed command. */
@@ -89,11 +110,13 @@ export class Bitrix24Client {
     // A portal rename is tried on the new host first and remembered only once that host has answered.
     let movedOrigin: string | undefined;
     let attempt = 1;
+    const signal = this.abortSignal?.();
     for (;;) {
       await this.awaitOperatingBudget(method, budgetMethods);
-      if (this.bucket !== undefined) await this.bucket.acquire();
+      await this.takeTurn(method, signal);
       const prepared = withOrigin(await this.auth.prepare(method), movedOrigin);
-      const outcome = await this.attempt(method, prepared, params);
+      if (signal?.aborted) throw abandoned(method);
+      const outcome = await this.attempt(method, prepared, params, signal);
       if (outcome.kind === 'ok') {
         this.observeOperating(method, outcome.envelope.time);
         if (movedOrigin !== undefined) await this.rememberMove(movedOrigin);
@@ -123,10 +146,21 @@ export class Bitrix24Client {
     this.operating.observe(method, { operatingSeconds: time.operatingSeconds, resetAtMs: time.operatingResetAtMs });
   }
 
-  private async attempt(method: string, prepared: PreparedAuth, params: Readonly<Record<string, unknown>>): Promise<Attempt> {
+  /** Waits for the rate limiter, unless the call's signal fires first. */
+  private async takeTurn(method: string, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) throw abandoned(method);
+    try {
+      await this.bucket?.acquire(signal);
+    } catch (error) {
+      if (signal?.aborted) throw abandoned(method);
+      throw error;
+    }
+  }
+
+  private async attempt(method: string, prepared: PreparedAuth, params: Readonly<Record<string, unknown>>, signal: AbortSignal | undefined): Promise<Attempt> {
     let response;
     try {
-      response = await this.transport.postJson(prepared.url, { ...params, ...prepared.bodyParams });
+      response = await this.transport.postJson(prepared.url, { ...params, ...prepared.bodyParams }, signal === undefined ? {} : { signal });
     } catch (error) {
       if (error instanceof TransportFailure) {
         return { kind: 'error', error: fromTransportFailure(method, error.failure, error.detail) };
@@ -210,4 +244,15 @@ function withOrigin(prepared: PreparedAuth, origin: string | undefined): Prepare
 /** Credentials travel in the URL or body: never let a redirect send them in clear text. */
 function isDowngrade(fromUrl: string, toOrigin: string): boolean {
   return new URL(fromUrl).protocol === 'https:' && new URL(toOrigin).protocol !== 'https:';
+}
+
+/** A call given up before its request was sent: nothing reached the portal. */
+function abandoned(method: string): TransientError {
+  return new TransientError({
+    method,
+    code: '',
+    description: 'call abandoned before sending: the work it belonged to was cancelled or ran out of time',
+    transientCause: 'timeout',
+    mayHaveBeenApplied: false,
+  });
 }

@@ -11,7 +11,7 @@ export {
 export { OAuthAuth, WebhookAuth, type AuthStrategy } from './auth';
 export { InMemoryTokenStore, JsonFileTokenStore, type OAuthTokens, type TokenStore } from './token-store';
 export { type OAuthApp } from './oauth-refresh';
-export { AxiosTransport, type Transport } from './transport';
+export { AxiosTransport, type RequestOptions, type Transport } from './transport';
 export { systemClock, type Clock } from './clock';
 export { CLOUD_LIMITS, ENTERPRISE_LIMITS, LeakyBucket, type LeakyBucketLimits } from './rate-limiter';
 export { DEFAULT_OPERATING_LIMITS, OperatingLimiter, type OperatingLimiterOptions } from './operating-limiter';

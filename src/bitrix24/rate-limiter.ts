@@ -67,9 +67,12 @@ export class LeakyBucket {
     return overflow <= EPSILON ? 0 : (overflow / this.limits.drainPerSecond) * 1000;
   }
 
-  /** Resolves when the caller may send one request; the request is counted on resolution. */
-  acquire(): Promise<void> {
-    const turn = this.tail.then(() => this.waitAndTake());
+  /**
+   * Resolves when the caller may send one request; the request is counted on resolution. A caller whose `signal`
+   * fired while it waited is rejected with the signal's reason when its turn comes, and takes no place in the bucket.
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.tail.then(() => this.waitAndTake(signal));
     this.tail = turn.catch(() => undefined);
     return turn;
   }
@@ -83,10 +86,11 @@ export class LeakyBucket {
     this.level = Math.max(this.level, this.limits.burst);
   }
 
-  private async waitAndTake(): Promise<void> {
-    for (let delay = this.delayBeforeNextMs(); delay > 0; delay = this.delayBeforeNextMs()) {
+  private async waitAndTake(signal: AbortSignal | undefined): Promise<void> {
+    for (let delay = this.delayBeforeNextMs(); delay > 0 && !signal?.aborted; delay = this.delayBeforeNextMs()) {
       await this.clock.sleep(Math.ceil(delay));
     }
+    signal?.throwIfAborted();
     this.level += 1;
   }
 

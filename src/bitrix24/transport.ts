@@ -22,9 +22,14 @@ export class TransportFailure extends Error {
   }
 }
 
+export interface RequestOptions {
+  /** Abandons the request when it fires (the server may still apply it). */
+  signal?: AbortSignal;
+}
+
 export interface Transport {
-  postJson(url: string, body: unknown): Promise<HttpResponse>;
-  postForm(url: string, form: Record<string, string>): Promise<HttpResponse>;
+  postJson(url: string, body: unknown, options?: RequestOptions): Promise<HttpResponse>;
+  postForm(url: string, form: Record<string, string>, options?: RequestOptions): Promise<HttpResponse>;
 }
 
 export interface AxiosTransportOptions {
@@ -43,7 +48,8 @@ function parseJson(text: unknown): unknown {
 
 function toTransportFailure(error: unknown): TransportFailure {
   if (axios.isAxiosError(error)) {
-    const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
+    // An abandoned request counts as timed out: it was sent and may have been applied.
+    const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' || error.code === 'ERR_CANCELED';
     return new TransportFailure(timedOut ? 'timeout' : 'network', error.code ?? 'request failed');
   }
   return new TransportFailure('network', error instanceof Error ? error.name : 'request failed');
@@ -67,17 +73,20 @@ export class AxiosTransport implements Transport {
     });
   }
 
-  postJson(url: string, body: unknown): Promise<HttpResponse> {
-    return this.send(url, JSON.stringify(body), 'application/json');
+  postJson(url: string, body: unknown, options: RequestOptions = {}): Promise<HttpResponse> {
+    return this.send(url, JSON.stringify(body), 'application/json', options);
   }
 
-  postForm(url: string, form: Record<string, string>): Promise<HttpResponse> {
-    return this.send(url, new URLSearchParams(form).toString(), 'application/x-www-form-urlencoded');
+  postForm(url: string, form: Record<string, string>, options: RequestOptions = {}): Promise<HttpResponse> {
+    return this.send(url, new URLSearchParams(form).toString(), 'application/x-www-form-urlencoded', options);
   }
 
-  private async send(url: string, data: string, contentType: string): Promise<HttpResponse> {
+  private async send(url: string, data: string, contentType: string, options: RequestOptions): Promise<HttpResponse> {
     try {
-      const response = await this.http.post<string>(url, data, { headers: { 'Content-Type': contentType } });
+      const response = await this.http.post<string>(url, data, {
+        headers: { 'Content-Type': contentType },
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
       const location = response.headers.location as unknown;
       const result: HttpResponse = { status: response.status, body: parseJson(response.data) };
       if (typeof location === 'string') result.location = location;

@@ -217,7 +217,7 @@ describe('compaction', () => {
     const compacted = compact(ledger, T0 + 2 * DAY, DAY);
     expect(compacted.entries.map((e) => [e.kind, e.key])).toEqual([
       ['accrual', 'deal:2'],
-      ['expiry', 'deal:1'],
+      ['expiry', 'expiry:deal:1'],
     ]);
     expect(compacted.archive.entryCount).toBe(1);
     expectLedgerInvariants(compacted, T0 + 2 * DAY);
