@@ -69,12 +69,12 @@ export class LeakyBucket {
 
   /**
    * Resolves when the caller may send one request; the request is counted on resolution. A caller whose `signal`
-   * fired while it waited is rejected with the signal's reason when its turn comes, and takes no place in the bucket.
+   * fires while it waits is rejected with the signal's reason at once, and its turn passes without taking a place.
    */
   acquire(signal?: AbortSignal): Promise<void> {
     const turn = this.tail.then(() => this.waitAndTake(signal));
     this.tail = turn.catch(() => undefined);
-    return turn;
+    return signal === undefined ? turn : rejectOnAbort(turn, signal);
   }
 
   /**
@@ -100,4 +100,13 @@ export class LeakyBucket {
     this.level = Math.max(0, this.level - elapsedSeconds * this.limits.drainPerSecond);
     this.updatedAt = now;
   }
+}
+
+function rejectOnAbort(turn: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', abort, { once: true });
+    turn.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }

@@ -25,7 +25,7 @@ describe('a Bitrix24 activity attempt stops at its own deadline, before the serv
   });
   afterAll(async () => sandbox?.stop());
 
-  it('gives up while waiting in the rate limiter: nothing is sent and its turn goes to the next caller', async () => {
+  it('gives up while waiting in the rate limiter: nothing is sent', async () => {
     const bucket = new LeakyBucket({ burst: 2, drainPerSecond: 0.5 });
     const bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl, rateLimiter: bucket });
     await bucket.acquire(); // another call used the burst: the next one waits 2 s
@@ -38,13 +38,9 @@ describe('a Bitrix24 activity attempt stops at its own deadline, before the serv
     await expect(attempt).rejects.toThrow(/call abandoned before sending/);
     const waited = Date.now() - started;
 
-    expect(waited).toBeLessThan(2_000 + 1_000); // rejected when its turn came, not after a full retry
+    expect(waited).toBeLessThan(1_500); // rejected at the cut-off, not when its turn came (2 s)
     expect(sandbox.stats().httpRequests).toBe(sent);
     expect(sandbox.portal.timeline.list('contact', contactId).length).toBe(before);
-    // The abandoned caller took no place in the bucket: the next one goes at once.
-    const next = Date.now();
-    await bitrix.run(contacts.get(contactId));
-    expect(Date.now() - next).toBeLessThan(500);
   });
 
   it('abandons a request still in flight at the cut-off, reporting that it may have been applied', async () => {

@@ -44,6 +44,20 @@ describe('LeakyBucket', () => {
     expect(clock.sleeps).toEqual([1000, 1000, 1000]);
   });
 
+  it('rejects a waiter whose signal fired and lets the next one have the place it would have taken', async () => {
+    const clock = new FakeClock();
+    const bucket = new LeakyBucket({ burst: 1, drainPerSecond: 1 }, clock, { headroom: 0 });
+    await bucket.acquire();
+    const gaveUp = new AbortController();
+    gaveUp.abort(new Error('attempt out of time'));
+    const start = clock.now();
+    await expect(bucket.acquire(gaveUp.signal)).rejects.toThrow('attempt out of time');
+    await bucket.acquire();
+    // One drain period for the one request that went; the abandoned waiter cost nothing.
+    expect(clock.now() - start).toBe(1000);
+    expect(bucket.currentLevel()).toBeCloseTo(1, 6);
+  });
+
   it('keeps the default headroom of one unit below the portal burst', async () => {
     const clock = new FakeClock();
     const bucket = new LeakyBucket(CLOUD_LIMITS, clock);

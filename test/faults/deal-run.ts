@@ -4,7 +4,7 @@ import { type Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import fc from 'fast-check';
 import { createActivities } from '../../activities';
-import { createWebhookClient, setupPortal } from '../../src/bitrix24';
+import { createWebhookClient, LeakyBucket, setupPortal } from '../../src/bitrix24';
 import { AxiosTransport } from '../../src/bitrix24/transport';
 import { LOYALTY_FIELDS } from '../../src/bitrix24/loyalty-fields';
 import { startBridge, type RunningBridge } from '../../src/bridge';
@@ -67,7 +67,7 @@ export async function startDealRun(options: { client: Client; label: string; fau
 export async function startRunWorker(parts: { connection: NativeConnection; client: Client; namespace: string; run: DealRun; requestTimeoutMs?: number }): Promise<RunningWorker> {
   const { connection, client, namespace, run } = parts;
   const transport = parts.requestTimeoutMs === undefined ? {} : { transport: new AxiosTransport({ timeoutMs: parts.requestTimeoutMs }) };
-  const bitrix = createWebhookClient({ webhookUrl: run.sandbox.webhookUrl, ...transport });
+  const bitrix = createWebhookClient({ webhookUrl: run.sandbox.webhookUrl, rateLimiter: new LeakyBucket(PLAN_LIMITS.enterprise), ...transport });
   const activities = createActivities({ bitrix, temporal: client, programme, taskQueue: run.portal });
   const workflows = await Worker.create({ connection, namespace, taskQueue: run.portal, workflowBundle: workflowBundle(), activities });
   const bitrix24 = await createBitrix24Worker({ connection, namespace, portal: run.portal, activities, activitiesPerSecond: PLAN_LIMITS.enterprise.drainPerSecond });
