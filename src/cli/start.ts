@@ -15,7 +15,7 @@ import type { TemporalConnectionOptions } from '../temporal/connection';
 import { startDevServer, type RunningDevServer } from '../temporal/dev-server';
 import { resolveDevServer } from '../temporal/tools';
 import { startLoyaltyWorker } from '../worker/loyalty-worker';
-import { readPortalRate } from '../worker/portal-plan';
+import { type PortalRate, readPortalRate } from '../worker/portal-plan';
 import { localAdminToken, runAdminApi } from './admin';
 import { addEngineOptions, configured, engineEnv, engineProgramme, type EngineFlags } from './configuration';
 import { portalClient } from './portal-client';
@@ -58,7 +58,7 @@ async function runEngine(options: StartOptions): Promise<void> {
     const temporal = temporalEnv.temporalConnection;
     const events = lazyTemporalClient(temporalEnv);
     stops.push(() => events.close());
-    const { bitrix, sandbox } = await portal(env, stops, await startEventBridge(env, events.client, stops));
+    const { bitrix, sandbox } = await portal(env, stops, await startEventBridge(env, events.client, stops), portalRate);
     await setupPortal(bitrix, { log: () => undefined });
 
     const worker = await startLoyaltyWorker({
@@ -114,10 +114,10 @@ async function connectTemporal(env: EngineEnv, stops: Stops): Promise<TemporalCo
   return { address: server.address };
 }
 
-async function portal(env: EngineEnv, stops: Stops, delivery: SandboxDelivery | null): Promise<{ bitrix: Bitrix24Client; sandbox: SandboxHandle | null }> {
+async function portal(env: EngineEnv, stops: Stops, delivery: SandboxDelivery | null, rate: PortalRate): Promise<{ bitrix: Bitrix24Client; sandbox: SandboxHandle | null }> {
   if (env.bitrix24.access !== null) {
     console.log(`Bitrix24: the portal of the configured ${env.bitrix24.access.mode === 'webhook' ? 'incoming webhook' : 'OAuth application'}`);
-    return { bitrix: portalClient(env.bitrix24.access), sandbox: null };
+    return { bitrix: portalClient(env.bitrix24.access, { limits: rate.limits }), sandbox: null };
   }
   const sandbox: SandboxHandle = await startSandbox({
     snapshotFile: path.resolve(env.local.dataDir, 'sandbox-portal.json'),

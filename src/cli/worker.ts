@@ -34,7 +34,7 @@ async function runLoyaltyWorker(options: WorkerOptions): Promise<void> {
     taskQueue: env.taskQueue,
     portal: env.portal,
     bitrix24ActivitiesPerSecond: portalRate.activitiesPerSecond,
-    bitrix: portalClient(env.bitrix24.access),
+    bitrix: portalClient(env.bitrix24.access, { limits: portalRate.limits }),
     programme,
     ...(env.workflowBundle === null ? {} : { workflowBundlePath: env.workflowBundle }),
   });
