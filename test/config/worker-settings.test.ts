@@ -117,12 +117,23 @@ describe('portal rate from LOYALTY_BITRIX24_*', () => {
     expect(readPortalRate({ LOYALTY_BITRIX24_PLAN: 'enterprise', LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: '4.5' }).activitiesPerSecond).toBe(4.5);
   });
 
+  it('paces a self-hosted portal by the rate its server allows, which must be stated', () => {
+    expect(readPortalRate({ LOYALTY_BITRIX24_PLAN: 'self-hosted', LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: '40' })).toEqual({
+      plan: 'self-hosted',
+      limits: { burst: 400, drainPerSecond: 40 },
+      activitiesPerSecond: 40,
+    });
+    expect(() => readPortalRate({ LOYALTY_BITRIX24_PLAN: 'self-hosted' })).toThrow(
+      "invalid portal rate settings\n  LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: is required for a self-hosted portal: the requests per second its server's REST settings allow",
+    );
+  });
+
   it('refuses a rate above the plan’s budget and names every wrong variable', () => {
     expect(() => readPortalRate({ LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: '3' })).toThrow(
       "invalid portal rate settings\n  LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: must be at most 2, the standard plan's requests per second",
     );
     expect(() => readPortalRate({ LOYALTY_BITRIX24_PLAN: 'pro', LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: 'fast' })).toThrow(
-      'invalid portal rate settings\n  LOYALTY_BITRIX24_PLAN: must be standard or enterprise\n  LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: must be a number such as 1.5',
+      'invalid portal rate settings\n  LOYALTY_BITRIX24_PLAN: must be standard, enterprise or self-hosted\n  LOYALTY_BITRIX24_ACTIVITIES_PER_SECOND: must be a number such as 1.5',
     );
   });
 });
