@@ -12,7 +12,7 @@ import { loadProgramme } from '../../src/config/load-programme';
 import { cashbackAmountFor } from '../../src/domain/cashback-rules';
 import { parseAmount } from '../../src/domain/money';
 import { startSandbox, type FaultConfig, type SandboxHandle } from '../../src/sandbox';
-import { contactWorkflowId } from '../../src/temporal/workflow-ids';
+import { contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
 import { cashbackQuery } from '../../workflows/cashback';
 import { purchasesQuery } from '../../workflows/purchases';
 import { createBitrix24Worker, runWorker, type RunningWorker } from '../../src/worker/create-worker';
@@ -149,7 +149,7 @@ export interface ExpectedEffects {
   purchasesByContact: Map<number, number>;
 }
 
-export async function expectedEffects(sandbox: SandboxHandle, deals: readonly PlacedDeal[]): Promise<ExpectedEffects> {
+async function expectedEffects(sandbox: SandboxHandle, deals: readonly PlacedDeal[]): Promise<ExpectedEffects> {
   const cashbackKeysByPayer = new Map<number, { key: string; amount: number }[]>();
   const purchasesByContact = new Map<number, number>();
   for (const placed of deals) {
@@ -163,8 +163,22 @@ export async function expectedEffects(sandbox: SandboxHandle, deals: readonly Pl
 
 const sum = (entries: { amount: number }[]): number => entries.reduce((total, entry) => total + entry.amount, 0);
 
+/**
+ * Waits until the portal shows every contact the balance and count its won deals call for, and returns those
+ * effects. They are derived afresh each time: a discount write already under way when a deal was won still lands
+ * before the engine reads the deal as won, so the amounts right after the win are not yet the final ones.
+ */
+export async function settledEffects(sandbox: SandboxHandle, deals: readonly PlacedDeal[], timeoutMs: number): Promise<ExpectedEffects> {
+  let expected = await expectedEffects(sandbox, deals);
+  await eventually(async () => {
+    expected = await expectedEffects(sandbox, deals);
+    return portalCaughtUp(sandbox, expected);
+  }, timeoutMs);
+  return expected;
+}
+
 /** Whether the portal shows every contact's final balance and count (the last thing the engine writes). */
-export async function portalCaughtUp(sandbox: SandboxHandle, expected: ExpectedEffects): Promise<boolean> {
+async function portalCaughtUp(sandbox: SandboxHandle, expected: ExpectedEffects): Promise<boolean> {
   for (const [contactId, count] of expected.purchasesByContact) {
     const contact = sandbox.portal.contacts.get(contactId) ?? {};
     if (Number(contact[LOYALTY_FIELDS.contact.purchaseCount] ?? 0) !== count) return false;
@@ -215,6 +229,19 @@ async function dealDiscrepancies(sandbox: SandboxHandle, placed: PlacedDeal): Pr
   const repeated = comments.filter((comment, index) => comments.indexOf(comment) !== index);
   if (repeated.length > 0) problems.push(`deal ${placed.dealId}: comments repeated ${JSON.stringify(repeated)}`);
   return problems;
+}
+
+/**
+ * How many of the placed deals have a deal workflow: one id per deal, however many runs it took. (The portal's seed
+ * deals get workflows too once the reconciler of a spawned worker has read them.)
+ */
+export async function dealWorkflowCount(client: Client, run: DealRun, deals: readonly PlacedDeal[]): Promise<number> {
+  const placed = new Set(deals.map((deal) => dealWorkflowId(run.portal, deal.dealId)));
+  const seen = new Set<string>();
+  for await (const execution of client.workflow.list({ query: `LoyaltyPortal = '${run.portal}' AND WorkflowType = 'deal'` })) {
+    if (placed.has(execution.workflowId)) seen.add(execution.workflowId);
+  }
+  return seen.size;
 }
 
 /** The personal data of the run's buyers that appears in a search attribute of any of the portal's workflows. */

@@ -10,7 +10,7 @@ import { resolveDevServer } from '../../src/temporal/tools';
 import { dealWorkflowId } from '../../src/temporal/workflow-ids';
 import { type RunningWorker } from '../../src/worker/create-worker';
 import { eventually } from '../helpers/temporal';
-import { type DealRun, effectDiscrepancies, expectedEffects, openDeals, portalCaughtUp, startDealRun, startRunWorker, untilDiscountsWritten, winDeals } from './deal-run';
+import { type DealRun, effectDiscrepancies, openDeals, settledEffects, startDealRun, startRunWorker, untilDiscountsWritten, winDeals } from './deal-run';
 
 /**
  * A private dev server (never the shared one) with its SQLite file is stopped while deal workflows wait on their
@@ -101,8 +101,7 @@ describe('the dev server restarted with its database file in the middle of a run
 
     await untilDiscountsWritten(run.sandbox, deals, 120_000);
     winDeals(run.sandbox, deals);
-    const expected = await expectedEffects(run.sandbox, deals);
-    await eventually(() => portalCaughtUp(run.sandbox, expected), 120_000);
+    const expected = await settledEffects(run.sandbox, deals, 120_000);
 
     expect(await effectDiscrepancies(client, run, deals, expected)).toEqual([]);
     const timers = (await Promise.all(deals.map((deal) => timersOf(client, run.portal, deal.dealId)))).flat();
