@@ -12,6 +12,7 @@ import { createDealActivities } from './deal';
 import { createNotificationActivities } from './notify';
 import { createOfflineEventActivities } from './offline-events';
 import { createDealDiscountMessageActivities } from './deal-discounts';
+import { createProgrammeRolloutActivities } from './programme-rollout';
 import { createPurchaseActivities } from './purchases';
 import { createReconcileActivities } from './reconcile';
 import { createReferralActivities } from './referral';
@@ -49,5 +50,6 @@ function allActivities(deps: ActivityDeps) {
     ...createReconcileActivities({ bitrix: deps.bitrix, temporal: deps.temporal, taskQueue: deps.taskQueue, timeZone: deps.programme.timeZone }),
     ...createOfflineEventActivities({ bitrix: deps.bitrix, temporal: deps.temporal, taskQueue: deps.taskQueue }),
     ...createNotificationActivities({ bitrix: deps.bitrix, programme: deps.programme }),
+    ...createProgrammeRolloutActivities({ client: deps.temporal }),
   };
 }

@@ -1,6 +1,8 @@
 import * as wf from '@temporalio/workflow';
 import type { BirthdayActivities } from '../activities/birthday';
 import { birthdayWindow, CalendarError, type BirthdayWindow, type Feb29Policy } from '../src/domain/calendar';
+import type { Programme } from '../src/domain/programme';
+import { rulesFingerprint } from '../src/domain/programme-fingerprint';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
 import { bitrix24Activities } from './activity-options';
 import { notifyManagerSafely } from './manager-notice';
@@ -12,11 +14,18 @@ export interface BirthdayPolicy {
   feb29: Feb29Policy;
 }
 
+/** The workflow's policy from the programme: its time zone and birthday rules. */
+export function birthdayPolicyOf(programme: Programme): BirthdayPolicy {
+  const { daysBefore, daysAfter, feb29 } = programme.birthday;
+  return { timeZone: programme.timeZone, daysBefore, daysAfter, feb29 };
+}
+
 export interface BirthdayInput {
   portal: string;
   contactId: number;
   /** `YYYY-MM-DD`, or null when the contact has none (the workflow then waits for one). */
   birthdate: string | null;
+  /** The policy as of the start; `programmeChangedSignal` replaces it, and the replacement is carried on. */
   policy: BirthdayPolicy;
   /** Carried across continue-as-new. */
   carried?: { projectedActive: boolean | null; history: BirthdayHistoryEntry[] };
@@ -39,6 +48,11 @@ export interface BirthdayStatus {
 /** The contact's birthdate changed in the CRM (null: removed). */
 export const birthdateChangedSignal = wf.defineSignal<[string | null]>('birthdateChanged');
 export const birthdayStatusQuery = wf.defineQuery<BirthdayStatus>('birthdayStatus');
+/**
+ * The rules changed (a programme rollout): the current window is recomputed at once, opening or closing the discount
+ * as the new days before and after say. The same rules again change nothing.
+ */
+export const programmeChangedSignal = wf.defineSignal<[Programme]>('programmeChanged');
 
 const HISTORY_KEPT = 100;
 
@@ -49,10 +63,11 @@ const crm = bitrix24Activities<BirthdayActivities>();
  * until it closes, switches it off, and loops to the next year. A changed birthdate recomputes the timers.
  */
 export async function birthday(input: BirthdayInput): Promise<void> {
+  let policy = input.policy;
   const usable = (candidate: string | null): string | null => {
     if (candidate === null) return null;
     try {
-      birthdayWindow({ birthdate: candidate, ...input.policy }, Date.now());
+      birthdayWindow({ birthdate: candidate, ...policy }, Date.now());
       return candidate;
     } catch (error) {
       if (!(error instanceof CalendarError)) throw error;
@@ -66,12 +81,18 @@ export async function birthday(input: BirthdayInput): Promise<void> {
   const history: BirthdayHistoryEntry[] = input.carried?.history ?? [];
   const now = (): number => Date.now();
   const currentWindow = (): BirthdayWindow | null =>
-    birthdate === null ? null : birthdayWindow({ birthdate, ...input.policy }, now());
+    birthdate === null ? null : birthdayWindow({ birthdate, ...policy }, now());
 
   wf.setHandler(birthdateChangedSignal, (next) => {
     const valid = usable(next);
     if (valid === birthdate) return;
     birthdate = valid;
+    changed = true;
+  });
+  wf.setHandler(programmeChangedSignal, (programme) => {
+    const next = birthdayPolicyOf(programme);
+    if (rulesFingerprint(next) === rulesFingerprint(policy)) return;
+    policy = next;
     changed = true;
   });
   wf.setHandler(birthdayStatusQuery, () => ({ birthdate, active: projectedActive === true, window: currentWindow(), history }));
@@ -107,7 +128,7 @@ export async function birthday(input: BirthdayInput): Promise<void> {
     // A year is a few dozen history events; continue-as-new keeps decades bounded.
     if (!changed && wf.workflowInfo().continueAsNewSuggested) {
       const carried = { projectedActive, history: history.slice(-HISTORY_KEPT) };
-      await wf.continueAsNew<typeof birthday>({ ...input, birthdate, carried });
+      await wf.continueAsNew<typeof birthday>({ ...input, policy, birthdate, carried });
     }
   }
 }

@@ -24,7 +24,8 @@ import { dueReminder, nextReminderAt } from '../src/domain/cashback-reminders';
 import type { LoyaltyNotification } from '../src/domain/notifications';
 import { lotExpiry, nextCalendarReset } from '../src/domain/calendar';
 import { lotTimes } from '../src/domain/cashback-rules';
-import type { CashbackRules } from '../src/domain/programme';
+import type { CashbackRules, Programme } from '../src/domain/programme';
+import { rulesFingerprint } from '../src/domain/programme-fingerprint';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
 import { bitrix24Activities } from './activity-options';
 import { notifyManagerSafely } from './manager-notice';
@@ -51,6 +52,7 @@ export interface CashbackPolicy {
 export interface CashbackInput {
   portal: string;
   contactId: number;
+  /** The policy as of the start; `programmeChangedSignal` replaces it, and the replacement is carried on. */
   policy: CashbackPolicy;
   /** Carried across continue-as-new. */
   ledger?: Ledger;
@@ -117,6 +119,20 @@ export const redeemUpdate = wf.defineUpdate<RedemptionOutcome, [Redemption]>('re
 export const creditUpdate = wf.defineUpdate<CreditOutcome, [ManualCredit]>('credit');
 export const cashbackQuery = wf.defineQuery<CashbackView>('cashback');
 
+/**
+ * The rules changed (a programme rollout): new lots, the next yearly reset, reminders and clawbacks follow the new
+ * policy. Lots already accrued keep the expiry they were booked with: a customer never loses cashback earlier than
+ * they were told. The same rules again change nothing.
+ */
+export const programmeChangedSignal = wf.defineSignal<[Programme]>('programmeChanged');
+
+export interface CashbackRulesView {
+  policy: CashbackPolicy;
+  /** End of the next calendar reset (epoch ms), or null without one. */
+  nextResetAt: number | null;
+}
+export const cashbackRulesQuery = wf.defineQuery<CashbackRulesView>('cashbackRules');
+
 const RETENTION_DAYS = 400;
 
 /** The workflow's policy from the programme's cashback rules. */
@@ -142,6 +158,9 @@ const MISSED_RESET_PATCH = 'cashback-missed-reset';
 /** One workflow per contact: the cashback account, its lots and the timers that expire them. */
 export async function cashback(input: CashbackInput): Promise<void> {
   let ledger = input.ledger ?? emptyLedger();
+  let policy = input.policy;
+  /** Set by a rules change: the main loop then works out the next reset under the new policy. */
+  let policyChanged = false;
   const inbox: Command[] = [];
   let projected: number | null = null;
   let projectionRetryAt: number | null = null;
@@ -153,6 +172,13 @@ export async function cashback(input: CashbackInput): Promise<void> {
   wf.setHandler(dealReversedSignal, (reversed) => void inbox.push({ kind: 'reversed', reversed }));
   wf.setHandler(creditTakenBackSignal, (takeBack) => void inbox.push({ kind: 'takeBack', takeBack }));
   wf.setHandler(cashbackQuery, () => ({ balances: balances(ledger, now()), lots: ledger.lots, history: ledger.entries }));
+  wf.setHandler(programmeChangedSignal, (programme) => {
+    const next = cashbackPolicyOf(programme.cashback, programme.timeZone);
+    if (rulesFingerprint(next) === rulesFingerprint(policy)) return;
+    policy = next;
+    policyChanged = true;
+  });
+  wf.setHandler(cashbackRulesQuery, () => ({ policy, nextResetAt: resetAt }));
   wf.setHandler(
     redeemUpdate,
     (redemption) => {
@@ -183,7 +209,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
           key: credit.key,
           amount: credit.amountMinor,
           at: now(),
-          expiresAt: lotExpiry(now(), input.policy.expiryDays, input.policy.timeZone),
+          expiresAt: lotExpiry(now(), policy.expiryDays, policy.timeZone),
           reason: credit.reason,
           author: credit.author,
         }),
@@ -224,7 +250,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
 
   function applyWon(won: DealWon): void {
     if (won.cashbackMinor === 0 || activeDealLot(ledger, won.dealId)) return;
-    const { timeZone, pendingDays, expiryDays } = input.policy;
+    const { timeZone, pendingDays, expiryDays } = policy;
     const { availableAt, expiresAt } = lotTimes(won.wonAt, { pendingDays, lotExpiryDays: expiryDays }, timeZone);
     const lotKey = nextDealLotKey(ledger, won.dealId);
     const outcome = accrue(ledger, { key: lotKey, amount: won.cashbackMinor, at: won.wonAt, availableAt, expiresAt, reason: won.reason });
@@ -236,14 +262,14 @@ export async function cashback(input: CashbackInput): Promise<void> {
   }
 
   const reminderPolicy = () => {
-    const daysBefore = input.policy.reminderDaysBeforeExpiry ?? null;
-    return daysBefore === null ? null : { daysBefore, timeZone: input.policy.timeZone, resetAt };
+    const daysBefore = policy.reminderDaysBeforeExpiry ?? null;
+    return daysBefore === null ? null : { daysBefore, timeZone: policy.timeZone, resetAt };
   };
 
   /** Marks the lots reminded before telling anyone, so a lot is reminded of once even if the notice is lost. */
   function queueDueReminder(): void {
-    const policy = reminderPolicy();
-    const reminder = policy && dueReminder(ledger, now(), policy);
+    const reminders = reminderPolicy();
+    const reminder = reminders && dueReminder(ledger, now(), reminders);
     if (!reminder) return;
     ledger = markReminded(ledger, reminder.lotKeys, now());
     notices.push({ kind: 'cashbackExpiring', contactId: input.contactId, ...reminder });
@@ -255,7 +281,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
 
   function applyReversed(reversed: DealReversed): void {
     const lot = activeDealLot(ledger, reversed.dealId);
-    if (lot) ledger = clawBack(ledger, { key: lot.key, at: reversed.at, reason: reversed.reason, policy: input.policy.clawback }).ledger;
+    if (lot) ledger = clawBack(ledger, { key: lot.key, at: reversed.at, reason: reversed.reason, policy: policy.clawback }).ledger;
   }
 
   function resetIfMissed(wonAt: number): void {
@@ -265,21 +291,21 @@ export async function cashback(input: CashbackInput): Promise<void> {
   }
 
   function takeBack({ key, at, reason }: CreditTakeBack): void {
-    ledger = clawBack(ledger, { key, at, reason, policy: input.policy.clawback }).ledger;
+    ledger = clawBack(ledger, { key, at, reason, policy: policy.clawback }).ledger;
   }
 
   function nextResetAfter(instant: number): number | null {
-    const { reset, timeZone } = input.policy;
+    const { reset, timeZone } = policy;
     return reset ? nextCalendarReset({ ...reset, timeZone }, instant) : null;
   }
 
   let resetAt = nextResetAfter(now());
   const nextReminder = (): number | null => {
-    const policy = reminderPolicy();
-    return policy && nextReminderAt(ledger, now(), policy);
+    const reminders = reminderPolicy();
+    return reminders && nextReminderAt(ledger, now(), reminders);
   };
   const needsProjection = (): boolean => projectionRetryAt === null && balances(ledger, now()).net !== projected;
-  const wakeUp = (): boolean => inbox.length > 0 || needsProjection() || wf.workflowInfo().continueAsNewSuggested;
+  const wakeUp = (): boolean => inbox.length > 0 || policyChanged || needsProjection() || wf.workflowInfo().continueAsNewSuggested;
   /** The year's history is closed by the reset: a fresh run starts from the compacted ledger, keeping histories short. */
   let yearClosed = false;
   for (;;) {
@@ -294,6 +320,11 @@ export async function cashback(input: CashbackInput): Promise<void> {
       resetAt = nextResetAfter(now());
       yearClosed = wf.patched(CONTINUE_AFTER_RESET_PATCH);
     }
+    // After a reset that was due under the old policy, so a rules change never skips it.
+    if (policyChanged) {
+      resetAt = nextResetAfter(now());
+      policyChanged = false;
+    }
     if (projectionRetryAt !== null && now() >= projectionRetryAt) projectionRetryAt = null;
     if (projectionRetryAt === null) await project();
     queueDueReminder();
@@ -302,7 +333,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
     if (yearClosed || wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);
       if (inbox.length > 0) continue;
-      await wf.continueAsNew<typeof cashback>({ ...input, ledger: compact(ledger, now(), input.policy.retentionDays * DAY_MS) });
+      await wf.continueAsNew<typeof cashback>({ ...input, policy, ledger: compact(ledger, now(), policy.retentionDays * DAY_MS) });
     }
   }
 }

@@ -6,6 +6,7 @@ export { contact } from './contact';
 export { deal } from './deal';
 export { groupDiscountUsage } from './group-discount-usage';
 export { offlineEvents } from './offline-events';
+export { programmeRollout } from './programme-rollout';
 export { purchases } from './purchases';
 export { reconciler } from './reconciler';
 export { referral } from './referral';

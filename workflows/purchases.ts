@@ -41,6 +41,7 @@ export interface PurchasesView {
 
 export const purchaseWonSignal = wf.defineSignal<[PurchaseWon]>('purchaseWon');
 export const purchaseReversedSignal = wf.defineSignal<[{ dealId: number }]>('purchaseReversed');
+/** The rules changed (a programme rollout): the percent follows the new tiers at once; counted purchases stay counted. */
 export const programmeChangedSignal = wf.defineSignal<[Programme]>('programmeChanged');
 export const purchasesQuery = wf.defineQuery<PurchasesView>('purchases');
 

@@ -5,6 +5,7 @@ import type { ReferralActivities } from '../activities/referral';
 import { formatAmount } from '../src/domain/money';
 import type { LoyaltyNotification } from '../src/domain/notifications';
 import { formatPercent, type Programme } from '../src/domain/programme';
+import { programmeFingerprint } from '../src/domain/programme-fingerprint';
 import {
   ancestorsOf,
   contactReferralDiscount,
@@ -34,6 +35,7 @@ import { legacyReferral, type LegacyReferralInput, type LegacyReferralState } fr
 export interface ReferralInput {
   portal: string;
   contactId: number;
+  /** The programme as of the start; `programmeChangedSignal` replaces it, and the replacement is carried on. */
   programme: Programme;
   /** Carried across continue-as-new. */
   carried?: ReferralMemory;
@@ -68,7 +70,8 @@ export type ReferralHistoryEvent =
   | 'reward-credited'
   | 'reward-taken-back'
   | 'effect-failed'
-  | 'contact-deleted';
+  | 'contact-deleted'
+  | 'programme-changed';
 
 export interface ReferralHistoryEntry {
   at: number;
@@ -142,6 +145,12 @@ export const referredDealReversedSignal = wf.defineSignal<[{ dealId: string; at:
 /** From the referrer's workflow: a deal of this contact qualified (a welcome discount ends). */
 export const qualifiedAsReferredSignal = wf.defineSignal<[{ dealId: string }]>('qualifiedAsReferred');
 export const contactDeletedSignal = wf.defineSignal('contactDeleted');
+/**
+ * The rules changed (a programme rollout): the discount tier is recomputed from the referrals already qualified
+ * under the new thresholds, and later decisions follow the new rules. Qualifications already decided stay decided and
+ * rewards already paid stay paid. The same programme again changes nothing.
+ */
+export const programmeChangedSignal = wf.defineSignal<[Programme]>('programmeChanged');
 export const referralStatusQuery = wf.defineQuery<ReferralView>('referralStatus');
 export const referralDiscountQuery = wf.defineQuery<ReferralDiscount>('referralDiscount');
 
@@ -180,7 +189,7 @@ export async function referral(input: ReferralInput | LegacyReferralInput): Prom
 }
 
 async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> {
-  const { programme } = input;
+  let programme = input.programme;
   const self = String(input.contactId);
   const memory = input.carried ?? emptyMemory();
   const inbox: (() => void)[] = [];
@@ -239,11 +248,20 @@ async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> 
       record('contact-deleted', 'the contact was deleted in the CRM');
     }),
   );
+  wf.setHandler(programmeChangedSignal, (next) => void inbox.push(() => adoptProgramme(next)));
   wf.setHandler(referralStatusQuery, () => viewOf(input.contactId, memory, programme));
   wf.setHandler(referralDiscountQuery, () => {
     const { percent, reason } = viewOf(input.contactId, memory, programme).discount;
     return { percentBasisPoints: percent, reason };
   });
+
+  function adoptProgramme(next: Programme): void {
+    if (programmeFingerprint(next) === programmeFingerprint(programme)) return;
+    const before = viewOf(input.contactId, memory, programme).discount.percent;
+    programme = next;
+    const { percent, qualifiedCount } = viewOf(input.contactId, memory, programme).discount;
+    record('programme-changed', `the programme changed: referral discount ${formatPercent(before)} → ${formatPercent(percent)} with ${qualifiedCount} qualified referral(s); rewards already paid stay`);
+  }
 
   function ownDealWon(won: OwnDealWon): void {
     if (memory.ownWonDealIds.includes(won.dealId)) return;
@@ -304,7 +322,7 @@ async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> 
     if (wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);
       if (inbox.length > 0 || memory.outbox.length > 0) continue;
-      await wf.continueAsNew<typeof referralProgramme>({ ...input, carried: memory });
+      await wf.continueAsNew<typeof referralProgramme>({ ...input, programme, carried: memory });
     }
   }
 }
@@ -435,7 +453,7 @@ function discountReason(
   const next = tier.next === null ? '' : `; ${tier.next.atLeast} needed for ${formatPercent(tier.next.percent)}`;
   if (discount.source === 'welcome') return `${formatPercent(discount.percent)} welcome discount: referred by contact ${referrerId ?? '?'}, no qualified deal yet`;
   if (discount.source === 'none') return `no referral discount: ${counted}${next}`;
-  const lastChange = [...history].reverse().find((entry) => entry.event === 'qualified' || entry.event === 'reversed');
+  const lastChange = [...history].reverse().find((entry) => entry.event === 'qualified' || entry.event === 'reversed' || entry.event === 'programme-changed');
   const because = lastChange === undefined ? '' : `; last change: ${lastChange.reason}`;
   return `${formatPercent(discount.percent)} referral discount: ${counted} reached the tier of ${tier.reached?.atLeast ?? '?'}${next}${because}`;
 }

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { PORTAL_KEY_PATTERN, PORTAL_KEY_RULE } from '../config/portal-key';
 import { type PortalConfig } from './portal-registry';
 
 const portalsSchema = z
   .array(
     z.object({
-      key: z.string().min(1, 'must not be empty'),
+      key: z.string().regex(PORTAL_KEY_PATTERN, PORTAL_KEY_RULE),
       memberId: z.string().min(1, 'must not be empty'),
       applicationToken: z.string().min(8, 'must be at least 8 characters'),
     }),

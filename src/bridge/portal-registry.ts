@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { PORTAL_KEY_PATTERN, PORTAL_KEY_RULE } from '../config/portal-key';
 
-/** One Bitrix24 portal the bridge accepts events from. `key` is the short stable name used in workflow ids. */
+/** One Bitrix24 portal the bridge accepts events from. `key` names it in workflow ids (see src/config/portal-key.ts). */
 export interface PortalConfig {
   key: string;
   memberId: string;
@@ -11,8 +12,6 @@ export interface AuthenticatedPortal {
   key: string;
   memberId: string;
 }
-
-const PORTAL_KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -29,7 +28,7 @@ export class PortalRegistry {
     const keys = new Set<string>();
     portals.forEach((portal, index) => {
       const where = `portals[${index}]`;
-      if (!PORTAL_KEY.test(portal.key)) throw new Error(`${where}.key: "${portal.key}" must be lower-case letters, digits and dashes (it becomes part of workflow ids)`);
+      if (!PORTAL_KEY_PATTERN.test(portal.key)) throw new Error(`${where}.key: "${portal.key}" ${PORTAL_KEY_RULE}`);
       if (portal.memberId.length === 0) throw new Error(`${where}.memberId: must not be empty`);
       if (portal.applicationToken.length === 0) throw new Error(`${where}.applicationToken: must not be empty`);
       if (keys.has(portal.key)) throw new Error(`${where}.key: "${portal.key}" is configured twice`);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { type Bitrix24Client, LOYALTY_EVENTS, setupPortal } from '../bitrix24';
@@ -9,14 +9,15 @@ import type { EngineEnv } from '../config/env';
 import type { Programme } from '../domain/programme';
 import { playDemoStoryOnce } from '../demo/play-once';
 import { createJsonLogger } from '../observability/logger';
-import { configureIntake, readIntakeSettings } from '../intake/settings';
+import { configureIntake, readIntakeSettings, requireIntakeAccess } from '../intake/settings';
 import { startSandbox, type OutgoingWebhook, type SandboxHandle } from '../sandbox';
-import type { TemporalConnectionOptions } from '../temporal/connection';
+import { connectToTemporal, type TemporalConnectionOptions } from '../temporal/connection';
 import { startDevServer, type RunningDevServer } from '../temporal/dev-server';
 import { resolveDevServer } from '../temporal/tools';
 import { startLoyaltyWorker } from '../worker/loyalty-worker';
 import { type PortalRate, readPortalRate } from '../worker/portal-plan';
 import { localAdminToken, runAdminApi } from './admin';
+import { connectAtStart } from './connect-at-start';
 import { addEngineOptions, configured, engineEnv, engineProgramme, type EngineFlags } from './configuration';
 import { portalClient } from './portal-client';
 import { lazyTemporalClient } from './temporal-client';
@@ -49,21 +50,25 @@ export function startCommand(): Command {
 async function runEngine(options: StartOptions): Promise<void> {
   const env = engineEnv(options, {}, { devServerPort: options.devPort, devUiPort: options.devUiPort, dataDir: options.dataDir });
   const programme = engineProgramme(env);
-  const intake = configured(() => readIntakeSettings(process.env));
+  const intake = configured(() => requireIntakeAccess(readIntakeSettings(process.env), env.bitrix24.access?.mode ?? 'webhook'));
   const portalRate = configured(() => readPortalRate(process.env));
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const stopRequested = waitForShutdownSignal();
   const stops: Stops = [];
   try {
-    const temporalEnv: EngineEnv = { ...env, temporalConnection: await connectTemporal(env, stops) };
-    const temporal = temporalEnv.temporalConnection;
+    const temporal = await connectTemporal(env, stops, stopRequested);
+    if (temporal === null) return;
+    // After the connection: an installed Runtime takes SIGINT/SIGTERM over and keeps the process alive.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    const temporalEnv: EngineEnv = { ...env, temporalConnection: temporal.options };
     const events = lazyTemporalClient(temporalEnv);
     stops.push(() => events.close());
     const { bitrix, sandbox } = await portal(env, stops, await startEventBridge(env, events.client, stops), portalRate);
     await setupPortal(bitrix, { log: () => undefined });
 
     const worker = await startLoyaltyWorker({
-      temporalAddress: temporal.address,
-      temporalConnection: temporalEnv.temporalConnection,
+      temporalAddress: temporal.options.address,
+      temporalConnection: temporal.options,
+      clientConnection: temporal.connection,
       namespace: env.temporal.namespace,
       taskQueue: env.taskQueue,
       portal: env.portal,
@@ -73,7 +78,7 @@ async function runEngine(options: StartOptions): Promise<void> {
     });
     stops.push(() => worker.stop());
     console.log(`Worker polling task queue "${env.taskQueue}" in namespace "${env.temporal.namespace}"`);
-    const target = { address: temporal.address, namespace: env.temporal.namespace, connection: temporalEnv.temporalConnection };
+    const target = { address: temporal.options.address, namespace: env.temporal.namespace, connection: temporal.options };
     for (const line of await configureIntake(target, env.taskQueue, intake)) console.log(line);
 
     const adminClient = lazyTemporalClient(temporalEnv);
@@ -84,19 +89,32 @@ async function runEngine(options: StartOptions): Promise<void> {
     const story = new AbortController();
     stops.push(async () => story.abort());
     if (sandbox !== null && options.story) void playStory(env, programme, { sandbox, client: events.client, signal: story.signal });
-    await Promise.race([waitForShutdownSignal(), worker.running.done]);
+    await Promise.race([stopRequested, worker.running.done]);
   } finally {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
     console.log('Engine stopped.');
   }
 }
 
-/** The configured Temporal, or an embedded dev server (plain text on loopback: no TLS or API key applies). */
-async function connectTemporal(env: EngineEnv, stops: Stops): Promise<TemporalConnectionOptions> {
-  if (env.temporalAddressGiven) {
-    console.log(`Temporal: ${env.temporal.address} (namespace ${env.temporal.namespace})`);
-    return env.temporalConnection;
-  }
+interface ConnectedTemporal {
+  options: TemporalConnectionOptions;
+  connection: Connection;
+}
+
+/**
+ * The configured Temporal, or an embedded dev server (plain text on loopback: no TLS or API key applies); null
+ * when a stop signal came first.
+ */
+async function connectTemporal(env: EngineEnv, stops: Stops, stopRequested: Promise<unknown>): Promise<ConnectedTemporal | null> {
+  const options = env.temporalAddressGiven ? env.temporalConnection : await startEmbeddedTemporal(env, stops);
+  // A configured server may not answer at all; the embedded one accepts connections already.
+  const connection = env.temporalAddressGiven ? await connectAtStart(options, stopRequested) : await connectToTemporal(options, stopRequested);
+  if (connection === null) return null;
+  stops.push(() => connection.close());
+  return { options, connection };
+}
+
+async function startEmbeddedTemporal(env: EngineEnv, stops: Stops): Promise<TemporalConnectionOptions> {
   const resolved = resolveDevServer();
   if (resolved.executable.type !== 'existing-path') {
     throw new Error('Temporal CLI not found: run `bash scripts/temporal-tools.sh` or set TEMPORAL_ADDRESS');

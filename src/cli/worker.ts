@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import { configureIntake, readIntakeSettings } from '../intake/settings';
+import { configureIntake, readIntakeSettings, requireIntakeAccess } from '../intake/settings';
 import { startLoyaltyWorker } from '../worker/loyalty-worker';
 import { readPortalRate } from '../worker/portal-plan';
-import { prepareWorkerProcess } from '../worker/production';
+import { installWorkerRuntime, readWorkerProcessSettings } from '../worker/production';
+import { connectAtStart } from './connect-at-start';
 import { addEngineOptions, configured, engineEnv, engineProgramme, type EngineFlags } from './configuration';
 import { portalClient } from './portal-client';
 import { waitForShutdownSignal } from './shutdown-signal';
@@ -22,28 +23,37 @@ export function workerCommand(): Command {
 async function runLoyaltyWorker(options: WorkerOptions): Promise<void> {
   const env = engineEnv(options, { portalAccess: true }, { workflowBundle: options.workflowBundle });
   const programme = engineProgramme(env);
-  const intake = configured(() => readIntakeSettings(process.env));
+  const intake = configured(() => requireIntakeAccess(readIntakeSettings(process.env), env.bitrix24.access?.mode ?? 'webhook'));
   const portalRate = configured(() => readPortalRate(process.env));
   // JSON logs, Prometheus metrics and LOYALTY_WORKER_* limits: the same production settings as the container.
-  const { tuning } = configured(() => prepareWorkerProcess(process.env));
-  const worker = await startLoyaltyWorker({
-    temporalAddress: env.temporal.address,
-    temporalConnection: env.temporalConnection,
-    tuning,
-    namespace: env.temporal.namespace,
-    taskQueue: env.taskQueue,
-    portal: env.portal,
-    bitrix24ActivitiesPerSecond: portalRate.activitiesPerSecond,
-    bitrix: portalClient(env.bitrix24.access, { limits: portalRate.limits }),
-    programme,
-    ...(env.workflowBundle === null ? {} : { workflowBundlePath: env.workflowBundle }),
-  });
-  console.log(`Worker polling "${env.taskQueue}" on ${env.temporal.address}`);
+  const processSettings = configured(() => readWorkerProcessSettings(process.env));
+  const stopRequested = waitForShutdownSignal();
+  const temporal = await connectAtStart(env.temporalConnection, stopRequested);
+  if (temporal === null) return;
   try {
-    const target = { address: env.temporal.address, namespace: env.temporal.namespace, connection: env.temporalConnection };
-    for (const line of await configureIntake(target, env.taskQueue, intake)) console.log(line);
-    await Promise.race([waitForShutdownSignal(), worker.running.done]);
+    installWorkerRuntime(processSettings);
+    const worker = await startLoyaltyWorker({
+      temporalAddress: env.temporal.address,
+      temporalConnection: env.temporalConnection,
+      clientConnection: temporal,
+      tuning: processSettings.tuning,
+      namespace: env.temporal.namespace,
+      taskQueue: env.taskQueue,
+      portal: env.portal,
+      bitrix24ActivitiesPerSecond: portalRate.activitiesPerSecond,
+      bitrix: portalClient(env.bitrix24.access, { limits: portalRate.limits }),
+      programme,
+      ...(env.workflowBundle === null ? {} : { workflowBundlePath: env.workflowBundle }),
+    });
+    console.log(`Worker polling "${env.taskQueue}" on ${env.temporal.address}`);
+    try {
+      const target = { address: env.temporal.address, namespace: env.temporal.namespace, connection: env.temporalConnection };
+      for (const line of await configureIntake(target, env.taskQueue, intake)) console.log(line);
+      await Promise.race([stopRequested, worker.running.done]);
+    } finally {
+      await worker.stop();
+    }
   } finally {
-    await worker.stop();
+    await temporal.close();
   }
 }

@@ -12,6 +12,7 @@ import { LOYALTY_TASK_QUEUE } from '../temporal/task-queues';
 import { temporalConnectionOptions, TemporalConnectionConfigError, type TemporalConnectionOptions, type TemporalConnectionSettings } from '../temporal/connection';
 import { readTemporalEnvConfig, TemporalEnvConfigError } from '../temporal/envconfig';
 import { formatIssues } from './issues';
+import { PORTAL_KEY_PATTERN, PORTAL_KEY_RULE } from './portal-key';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -26,11 +27,8 @@ const port = (fallback: number) =>
 const optionalText = z.string().trim().min(1).optional();
 const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`).optional();
 
-/** The portal key goes into workflow ids (`loyalty/<portal>/…`), so it must not contain a slash. */
-const PORTAL_KEY = /^[A-Za-z0-9._-]{1,100}$/;
-
 const envSchema = z.object({
-  LOYALTY_PORTAL: z.string().trim().regex(PORTAL_KEY, 'must be letters, digits, ".", "_" or "-", such as example.bitrix24.ru').default('sandbox'),
+  LOYALTY_PORTAL: z.string().trim().regex(PORTAL_KEY_PATTERN, PORTAL_KEY_RULE).default('sandbox'),
   LOYALTY_TASK_QUEUE: z.string().trim().min(1).default(LOYALTY_TASK_QUEUE),
   LOYALTY_RULES_FILE: z.string().trim().min(1).default('loyalty.config.yaml'),
   BITRIX24_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://portal/rest/1/secret/' }).optional(),

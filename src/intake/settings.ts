@@ -41,6 +41,17 @@ export function readIntakeSettings(env: Readonly<Record<string, string | undefin
   };
 }
 
+/**
+ * Offline events are an installed application's queue: an incoming webhook's calls to `event.offline.*` are refused
+ * ("Application context required"), so `offline` needs the OAuth application's credentials.
+ */
+export function requireIntakeAccess(settings: IntakeSettings, access: 'webhook' | 'oauth'): IntakeSettings {
+  if (settings.mode === 'offline' && access !== 'oauth') {
+    throw new Error('LOYALTY_INTAKE: "offline" needs the OAuth application (BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET, BITRIX24_MEMBER_ID): an incoming webhook cannot read the offline-event queue');
+  }
+  return settings;
+}
+
 function duration(text: string, name: string, minimumMs: number): number {
   let ms: number;
   try {

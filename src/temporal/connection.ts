@@ -4,7 +4,8 @@
  * (clients) and `NativeConnection.connect` (workers).
  */
 import { readFileSync } from 'node:fs';
-import type { TLSConfig } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection, isGrpcServiceError, type TLSConfig } from '@temporalio/client';
 
 /** Where to connect and how to authenticate; the shape of `EngineEnv['temporal']` plus the optional TLS extras. */
 export interface TemporalConnectionSettings {
@@ -83,4 +84,70 @@ function readPem(file: string, purpose: string): Buffer {
   }
   if (!content.includes('-----BEGIN ')) throw new TemporalConnectionConfigError(`Temporal TLS ${purpose} ${file}: is not a PEM file`);
   return content;
+}
+
+/** How long a starting process waits for Temporal to answer before it gives up (to be restarted by its supervisor). */
+export const TEMPORAL_CONNECT_TIMEOUT_MS = 10_000;
+/** grpc-js fails a call at once while the server refuses connections; the next attempt waits this long. */
+const REFUSED_RETRY_PAUSE_MS = 250;
+/** gRPC status codes (the protocol's numbers) that decide whether to try again. */
+const GRPC_STATUS = { DEADLINE_EXCEEDED: 4, UNIMPLEMENTED: 12, UNAVAILABLE: 14 } as const;
+
+/** Temporal did not answer a starting process; the message names the address, never a credential. */
+export class TemporalUnreachableError extends Error {
+  constructor(address: string, reason: string) {
+    super(`cannot connect to Temporal at ${address}: ${reason}`);
+    this.name = 'TemporalUnreachableError';
+  }
+}
+
+/**
+ * A client connection on a Temporal server that answered within `TEMPORAL_CONNECT_TIMEOUT_MS`; throws
+ * `TemporalUnreachableError` otherwise. With `stop`, a stop request (e.g. SIGTERM) abandons the attempt at once
+ * and resolves null.
+ */
+export function connectToTemporal(options: TemporalConnectionOptions): Promise<Connection>;
+export function connectToTemporal(options: TemporalConnectionOptions, stop: Promise<unknown>): Promise<Connection | null>;
+export async function connectToTemporal(options: TemporalConnectionOptions, stop?: Promise<unknown>): Promise<Connection | null> {
+  // The SDK's own wait (`Connection.connect`) cannot be abandoned: grpc-js reconnects a channel closed while it
+  // waits. Here every attempt is one call, without the SDK's retries, that a stop request cancels.
+  const probe = Connection.lazy({ ...options, interceptors: [] });
+  const stopping = new AbortController();
+  void stop?.then(() => stopping.abort());
+  try {
+    if ((await firstAnswer(probe, stopping.signal)) === 'stopped') return null;
+  } catch (error) {
+    throw new TemporalUnreachableError(options.address, reasonOf(error));
+  } finally {
+    await probe.close();
+  }
+  return Connection.lazy(options);
+}
+
+async function firstAnswer(probe: Connection, stopping: AbortSignal): Promise<'answered' | 'stopped'> {
+  const deadline = Date.now() + TEMPORAL_CONNECT_TIMEOUT_MS;
+  let refusal: unknown = null;
+  for (;;) {
+    try {
+      // One signal per attempt: the SDK leaves a listener on the signal of every call.
+      await probe.withAbortSignal(AbortSignal.any([stopping]), () => probe.withDeadline(deadline, () => probe.workflowService.getSystemInfo({})));
+      return 'answered';
+    } catch (error) {
+      if (stopping.aborted) return 'stopped';
+      if (isGrpcServiceError(error) && error.code === GRPC_STATUS.UNIMPLEMENTED) return 'answered';
+      if (!isGrpcServiceError(error) || (error.code !== GRPC_STATUS.UNAVAILABLE && error.code !== GRPC_STATUS.DEADLINE_EXCEEDED)) throw error;
+      if (error.code === GRPC_STATUS.UNAVAILABLE) refusal = error;
+      if (Date.now() >= deadline) throw new Error(`no answer within ${TEMPORAL_CONNECT_TIMEOUT_MS / 1000} s${refusal === null ? '' : ` (${reasonOf(refusal)})`}`);
+    }
+    await sleep(REFUSED_RETRY_PAUSE_MS, undefined, { signal: stopping }).catch(() => undefined);
+  }
+}
+
+/**
+ * The error's message on one line, without grpc-js's empty trailing note. gRPC messages carry the server's or the
+ * socket's reason, never the request's metadata (where the API key travels).
+ */
+export function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s+/g, ' ').replace(/\s*Resolution note:\s*$/, '').replace(/[.\s]+$/, '');
 }

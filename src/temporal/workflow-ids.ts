@@ -19,3 +19,8 @@ export function bonusWorkflowId(portal: string, requestId: string): string {
 export function groupDiscountUsageWorkflowId(portal: string, contactId: number): string {
   return `loyalty/${portal}/group-discount-usage/contact-${contactId}`;
 }
+
+/** One rollout per portal and programme (`programmeFingerprint`): starting it again for the same rules finds it. */
+export function programmeRolloutWorkflowId(portal: string, fingerprint: string): string {
+  return `loyalty/${portal}/programme-rollout/${fingerprint}`;
+}

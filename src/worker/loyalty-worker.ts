@@ -1,17 +1,23 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { Client, type Connection } from '@temporalio/client';
+import { NativeConnection, TransportError } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Bitrix24Client } from '../bitrix24';
 import type { Programme } from '../domain/programme';
-import type { TemporalConnectionOptions } from '../temporal/connection';
+import { connectToTemporal, reasonOf, TemporalUnreachableError, type TemporalConnectionOptions } from '../temporal/connection';
 import { createBitrix24Worker, createLoyaltyWorker, runWorker, type RunningWorker } from './create-worker';
 import { PLAN_LIMITS } from './portal-plan';
+import { startProgrammeRollout } from './programme-rollout';
 import type { WorkerTuning } from './tuning';
 
 export interface LoyaltyWorkerSettings {
   temporalAddress: string;
   /** TLS, API key and gRPC metadata from `temporalConnectionOptions`; `temporalAddress` wins over its address. */
   temporalConnection?: TemporalConnectionOptions;
+  /**
+   * A client connection already open on the same Temporal (`connectToTemporal`), kept and closed by the caller
+   * after `stop`; without it the worker opens its own, waiting at most `TEMPORAL_CONNECT_TIMEOUT_MS`.
+   */
+  clientConnection?: Connection;
   tuning?: WorkerTuning;
   namespace: string;
   taskQueue: string;
@@ -36,12 +42,33 @@ export interface StartedLoyaltyWorker {
  * Bitrix24 queue still schedule their CRM calls on the workflows' queue.
  */
 export async function startLoyaltyWorker(settings: LoyaltyWorkerSettings): Promise<StartedLoyaltyWorker> {
-  const connectionOptions = { ...settings.temporalConnection, address: settings.temporalAddress };
-  const clientConnection = await Connection.connect(connectionOptions);
-  const connection = await NativeConnection.connect(connectionOptions);
+  if (settings.clientConnection) return startOn(settings.clientConnection, settings);
+  const clientConnection = await connectToTemporal(connectionOptionsOf(settings));
+  try {
+    const worker = await startOn(clientConnection, settings);
+    return {
+      running: worker.running,
+      async stop() {
+        await worker.stop();
+        await clientConnection.close();
+      },
+    };
+  } catch (error) {
+    await clientConnection.close();
+    throw error;
+  }
+}
+
+function connectionOptionsOf(settings: LoyaltyWorkerSettings): TemporalConnectionOptions {
+  return { ...settings.temporalConnection, address: settings.temporalAddress };
+}
+
+async function startOn(clientConnection: Connection, settings: LoyaltyWorkerSettings): Promise<StartedLoyaltyWorker> {
+  const connection = await connectWorker(connectionOptionsOf(settings));
   try {
     const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
     const activities = createActivities({ bitrix: settings.bitrix, temporal, programme: settings.programme, taskQueue: settings.taskQueue });
+    await startProgrammeRollout(temporal, { portal: settings.portal, taskQueue: settings.taskQueue, programme: settings.programme });
     const tuning = settings.tuning ? { tuning: settings.tuning } : {};
     const worker = await createLoyaltyWorker({
       connection,
@@ -65,12 +92,20 @@ export async function startLoyaltyWorker(settings: LoyaltyWorkerSettings): Promi
       async stop() {
         await running.stop();
         await connection.close();
-        await clientConnection.close();
       },
     };
   } catch (error) {
     await connection.close();
-    await clientConnection.close();
+    throw error;
+  }
+}
+
+/** The workers' own (native) connection; a transport failure is reported like the client's. */
+async function connectWorker(options: TemporalConnectionOptions): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(options);
+  } catch (error) {
+    if (error instanceof TransportError) throw new TemporalUnreachableError(options.address, reasonOf(error));
     throw error;
   }
 }

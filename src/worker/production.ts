@@ -1,24 +1,25 @@
-import type { Logger } from 'pino';
 import { createJsonLogger } from '../observability/logger';
-import { readObservabilitySettings } from '../observability/settings';
+import { readObservabilitySettings, type ObservabilitySettings } from '../observability/settings';
 import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { readWorkerTuning, type WorkerTuning } from './tuning';
 
-export interface PreparedWorkerProcess {
-  /** JSON lines on stdout; the same logger receives the SDK's, workflows' and activities' lines. */
-  logger: Logger;
+export interface WorkerProcessSettings {
+  observability: ObservabilitySettings;
   tuning: WorkerTuning;
 }
 
+/** LOYALTY_LOG_LEVEL, LOYALTY_METRICS_ADDRESS and LOYALTY_WORKER_*, validated; nothing is started. */
+export function readWorkerProcessSettings(env: Readonly<Record<string, string | undefined>>): WorkerProcessSettings {
+  return { observability: readObservabilitySettings(env), tuning: readWorkerTuning(env) };
+}
+
 /**
- * What a worker process does before it connects: validates LOYALTY_LOG_LEVEL, LOYALTY_METRICS_ADDRESS and
- * LOYALTY_WORKER_*, then installs the Temporal Runtime with JSON logging and the Prometheus endpoint.
- * Call once per process, before `startLoyaltyWorker`.
+ * Installs the Temporal Runtime: the SDK's, workflows' and activities' lines as JSON on stdout, and the Prometheus
+ * endpoint. Once per process, after Temporal answered and before `startLoyaltyWorker`: an installed Runtime keeps
+ * the process alive and takes SIGINT/SIGTERM over, so a worker that cannot reach Temporal would neither exit nor
+ * stop when told to.
  */
-export function prepareWorkerProcess(env: Readonly<Record<string, string | undefined>>): PreparedWorkerProcess {
-  const observability = readObservabilitySettings(env);
-  const tuning = readWorkerTuning(env);
-  const logger = createJsonLogger({ service: 'worker', level: observability.logLevel });
-  installTemporalRuntime({ logger, logLevel: observability.logLevel, metricsBindAddress: observability.metricsBindAddress });
-  return { logger, tuning };
+export function installWorkerRuntime(settings: WorkerProcessSettings): void {
+  const { logLevel, metricsBindAddress } = settings.observability;
+  installTemporalRuntime({ logger: createJsonLogger({ service: 'worker', level: logLevel }), logLevel, metricsBindAddress });
 }

@@ -18,6 +18,14 @@ describe('readBridgePortals', () => {
     fs.rmSync(path.dirname(file), { recursive: true });
   });
 
+  it('takes a portal domain as the key, as LOYALTY_PORTAL does, and refuses a key that would split workflow ids', () => {
+    const dotted = { ...acme, key: 'acme.bitrix24.ru' };
+    expect(readBridgePortals({ LOYALTY_PORTALS: JSON.stringify([dotted]) })).toEqual([dotted]);
+    expect(() => readBridgePortals({ LOYALTY_PORTALS: JSON.stringify([{ ...acme, key: 'acme/shop' }]) })).toThrow(
+      'LOYALTY_PORTALS[0].key: must be letters, digits, ".", "_" or "-", such as example.bitrix24.ru',
+    );
+  });
+
   it('names the variable and entry of a problem without echoing the token', () => {
     const attempt = () => readBridgePortals({ LOYALTY_PORTALS: JSON.stringify([{ ...acme, applicationToken: 'short' }]) });
     expect(attempt).toThrow('LOYALTY_PORTALS[0].applicationToken: must be at least 8 characters');

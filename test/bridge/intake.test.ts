@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { offlineEventNotice } from '../../src/intake/offline-notice';
 import { portalFilterDateTime } from '../../src/intake/portal-datetime';
-import { readIntakeSettings } from '../../src/intake/settings';
+import { readIntakeSettings, requireIntakeAccess } from '../../src/intake/settings';
 
 // Intake code the bridge shares with the reconciler, the offline-queue poller and the backfill.
 describe('intake settings from the environment', () => {
@@ -12,6 +12,13 @@ describe('intake settings from the environment', () => {
   it('reads the mode, the portal key and durations in words or units', () => {
     const settings = readIntakeSettings({ LOYALTY_PORTAL: 'acme', LOYALTY_INTAKE: 'offline', LOYALTY_RECONCILE_EVERY: '2h', LOYALTY_RECONCILE_LOOK_BACK: '90s', LOYALTY_OFFLINE_POLL_EVERY: '1 minute' });
     expect(settings).toEqual({ portal: 'acme', mode: 'offline', reconcileEveryMs: 7_200_000, reconcileLookBackMs: 90_000, offlinePollMs: 60_000 });
+  });
+
+  it('refuses offline intake without the OAuth application: a webhook cannot read the offline-event queue', () => {
+    const offline = readIntakeSettings({ LOYALTY_INTAKE: 'offline' });
+    expect(requireIntakeAccess(offline, 'oauth')).toBe(offline);
+    expect(requireIntakeAccess(readIntakeSettings({}), 'webhook').mode).toBe('webhook');
+    expect(() => requireIntakeAccess(offline, 'webhook')).toThrow('LOYALTY_INTAKE: "offline" needs the OAuth application');
   });
 
   it('names the variable that is wrong', () => {

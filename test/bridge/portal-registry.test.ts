@@ -25,10 +25,16 @@ describe('PortalRegistry', () => {
     expect(registry.authenticate(memberId, token)).toBeNull();
   });
 
+  it('accepts the portal domain as its key', () => {
+    const byDomain = new PortalRegistry([{ key: 'acme.bitrix24.ru', memberId: 'member-acme', applicationToken: 'token-of-acme-portal' }]);
+    expect(byDomain.authenticate('member-acme', 'token-of-acme-portal')).toEqual({ key: 'acme.bitrix24.ru', memberId: 'member-acme' });
+  });
+
   it('refuses configurations that would make ids ambiguous, naming the entry', () => {
     expect(() => new PortalRegistry([...portals, { key: 'acme', memberId: 'm3', applicationToken: 't' }])).toThrow('portals[2].key: "acme" is configured twice');
     expect(() => new PortalRegistry([...portals, { key: 'other', memberId: 'member-acme', applicationToken: 't' }])).toThrow('portals[2].memberId: this member id is configured twice');
-    expect(() => new PortalRegistry([{ key: 'Acme Co', memberId: 'm', applicationToken: 't' }])).toThrow('portals[0].key: "Acme Co" must be lower-case');
+    expect(() => new PortalRegistry([{ key: 'Acme Co', memberId: 'm', applicationToken: 't' }])).toThrow('portals[0].key: "Acme Co" must be letters, digits');
+    expect(() => new PortalRegistry([{ key: 'acme/shop', memberId: 'm', applicationToken: 't' }])).toThrow('portals[0].key: "acme/shop" must be letters, digits');
     expect(() => new PortalRegistry([{ key: 'acme', memberId: 'm', applicationToken: '' }])).toThrow('portals[0].applicationToken: must not be empty');
   });
 });

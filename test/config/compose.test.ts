@@ -9,7 +9,13 @@ import Ajv from 'ajv';
 import draft07MetaSchema from 'ajv/dist/refs/json-schema-draft-07.json';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { readBridgePortals } from '../../src/bridge/config';
+import { PortalRegistry } from '../../src/bridge/portal-registry';
+import { loadEngineEnv } from '../../src/config/env';
+import { readIntakeSettings } from '../../src/intake/settings';
+import { readObservabilitySettings } from '../../src/observability/settings';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { readWorkerTuning } from '../../src/worker/tuning';
 
 const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -91,11 +97,37 @@ function interpolatedVariables(): Map<string, { required: boolean }> {
 
 const REQUIRED_FOR_TEST = {
   POSTGRES_PASSWORD: 'pg-secret',
-  BITRIX24_PORTAL: 'example.bitrix24.ru',
+  LOYALTY_PORTAL: 'example.bitrix24.ru',
   LOYALTY_ADMIN_TOKEN: 'admin-token-that-is-long-enough-1234',
-  LOYALTY_TIME_ZONE: 'Europe/Moscow',
   LOYALTY_PORTALS: '[{"key":"example.bitrix24.ru","memberId":"m1","applicationToken":"app-token-1"}]',
 };
+
+/** The files whose code reads the engine's environment variables. */
+const ENGINE_CONFIGURATION = [
+  'src/config/env.ts',
+  'src/bridge/config.ts',
+  'src/temporal/envconfig.ts',
+  'src/observability/settings.ts',
+  'src/observability/healthcheck.ts',
+  'src/worker/tuning.ts',
+  'src/worker/portal-plan.ts',
+  'src/intake/settings.ts',
+];
+
+/**
+ * Variable names the engine's configuration code reads: schema keys and string literals such as TEMPORAL_…,
+ * outside comments; a name followed by `*` is wording about a family of variables, not a read.
+ */
+function variablesReadBy(file: string): string[] {
+  const code = read(file).replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+  return [...new Set([...code.matchAll(/\b((?:TEMPORAL|BITRIX24|LOYALTY)_[A-Z0-9_]*)\b(?!\*)/g)].map(([, name]) => name!))];
+}
+
+/** A name the engine reads; `TEMPORAL_GRPC_META_` stands for every variable with that prefix. */
+function readByEngine(name: string): boolean {
+  const read = ENGINE_CONFIGURATION.flatMap(variablesReadBy);
+  return read.includes(name) || read.some((prefix) => prefix.endsWith('_') && name.startsWith(prefix));
+}
 
 describe('docker-compose.yml against the Compose Specification', () => {
   const validate = composeValidator();
@@ -175,6 +207,63 @@ describe('the stack', () => {
   });
 });
 
+/** The variables the README's compose example exports: `NAME=value` or `NAME='value'`, over continued lines. */
+function readmeComposeExample(): Record<string, string> {
+  const command = /^export (?:.*\\\n)*.*$/m.exec(read('README.md'))?.[0] ?? '';
+  return Object.fromEntries([...command.matchAll(/\b([A-Z][A-Z0-9_]*)=(?:'([^']*)'|(\S*))/g)].map(([, name, quoted, bare]) => [name!, quoted ?? bare ?? '']));
+}
+
+describe('the worker and bridge containers', () => {
+  const ours = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
+  /** A container's environment as compose passes it when only the required variables are set. */
+  const environmentOf = (service: Service): Record<string, string> =>
+    Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value ?? ''), REQUIRED_FOR_TEST)]));
+
+  it('are given only variables the engine reads', () => {
+    expect(ours.map(([name]) => name).sort()).toEqual(['bridge', 'worker']);
+    for (const [name, service] of ours) expect(Object.keys(service.environment ?? {}).filter((variable) => !readByEngine(variable)), name).toEqual([]);
+  });
+
+  it('both mount the rules file read-only where the image tells the engine to read it', () => {
+    const imageRulesFile = /LOYALTY_RULES_FILE=(\S+)/.exec(read('Dockerfile'))?.[1];
+    expect(imageRulesFile).toBe('/app/loyalty.config.yaml');
+    for (const [name, service] of ours) {
+      const mounts = (service.volumes ?? []).map((volume) => interpolate(volume, {}).split(':'));
+      expect(mounts, name).toContainEqual(['./loyalty.config.yaml', imageRulesFile, 'ro']);
+    }
+  });
+
+  it('run with the portal key compose requires, the key of the portal the bridge accepts', () => {
+    const worker = loadEngineEnv(environmentOf(compose.services.worker!));
+    const bridge = environmentOf(compose.services.bridge!);
+    expect(worker.portal).toBe(REQUIRED_FOR_TEST.LOYALTY_PORTAL);
+    expect(loadEngineEnv(bridge).portal).toBe(worker.portal);
+    expect(readBridgePortals(bridge).map((portal) => portal.key)).toEqual([worker.portal]);
+  });
+
+  it('leave the engine defaults alone where the file only spells them out', () => {
+    const worker = environmentOf(compose.services.worker!);
+    expect(readWorkerTuning(worker)).toEqual(readWorkerTuning({}));
+    const { portal: _composed, ...intake } = readIntakeSettings(worker);
+    const { portal: _default, ...defaultIntake } = readIntakeSettings({});
+    expect(intake).toEqual(defaultIntake);
+    expect(readObservabilitySettings(worker).logLevel).toBe(readObservabilitySettings({}).logLevel);
+    expect(loadEngineEnv(worker).taskQueue).toBe(loadEngineEnv({}).taskQueue);
+  });
+
+  it('start as the README example shows: every required variable set, one portal key for the worker and the bridge', () => {
+    const example = readmeComposeExample();
+    const required = [...interpolatedVariables()].filter(([, variable]) => variable.required).map(([name]) => name);
+    expect(required.filter((name) => !example[name])).toEqual([]);
+    expect(example.LOYALTY_PORTAL).toBe('example.bitrix24.ru');
+    expect(loadEngineEnv({ LOYALTY_PORTAL: example.LOYALTY_PORTAL }).portal).toBe(example.LOYALTY_PORTAL);
+    const portals = readBridgePortals({ LOYALTY_PORTALS: example.LOYALTY_PORTALS });
+    expect(portals.map((portal) => portal.key)).toEqual([example.LOYALTY_PORTAL]);
+    // What the bridge builds from them when it starts.
+    expect(new PortalRegistry(portals).size).toBe(1);
+  });
+});
+
 describe('every variable is documented in the README', () => {
   /** Names in the first column of every README table headed `| variable |`; `NAME*` stands for a prefix. */
   function documentedVariables(): Set<string> {
@@ -188,15 +277,6 @@ describe('every variable is documented in the README', () => {
     return names;
   }
 
-  /**
-   * Variable names the engine's configuration code reads: schema keys and string literals such as TEMPORAL_…,
-   * outside comments; a name followed by `*` is wording about a family of variables, not a read.
-   */
-  function variablesReadBy(file: string): string[] {
-    const code = read(file).replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-    return [...new Set([...code.matchAll(/\b((?:TEMPORAL|BITRIX24|LOYALTY)_[A-Z0-9_]*)\b(?!\*)/g)].map(([, name]) => name!))];
-  }
-
   const documented = documentedVariables();
   const isDocumented = (name: string) => documented.has(name) || (name.endsWith('_') && documented.has(`${name}*`));
 
@@ -204,16 +284,7 @@ describe('every variable is documented in the README', () => {
     expect(documented.size).toBeGreaterThan(10);
   });
 
-  it.each([
-    'src/config/env.ts',
-    'src/bridge/config.ts',
-    'src/temporal/envconfig.ts',
-    'src/observability/settings.ts',
-    'src/observability/healthcheck.ts',
-    'src/worker/tuning.ts',
-    'src/worker/portal-plan.ts',
-    'src/intake/settings.ts',
-  ])('variables read by %s', (file) => {
+  it.each(ENGINE_CONFIGURATION)('variables read by %s', (file) => {
     const names = variablesReadBy(file);
     expect(names.length).toBeGreaterThan(0);
     expect(names.filter((name) => !isDocumented(name))).toEqual([]);

@@ -8,7 +8,7 @@ describe('replay of recorded workflow histories', () => {
 
   it('has a recorded history for every workflow type', () => {
     const types = new Set(histories.map((h) => h.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-    expect([...types].sort()).toEqual(['birthday', 'bonus', 'cashback', 'contact', 'deal', 'groupDiscountUsage', 'offlineEvents', 'purchases', 'reconciler', 'referral']);
+    expect([...types].sort()).toEqual(['birthday', 'bonus', 'cashback', 'contact', 'deal', 'groupDiscountUsage', 'offlineEvents', 'programmeRollout', 'purchases', 'reconciler', 'referral']);
   });
 
   it('replays every recorded history deterministically with the current workflow code', async () => {
