@@ -22,7 +22,9 @@ export function currentAttemptSignal(): AbortSignal | undefined {
  * signals combined with `AbortSignal.any` can be collected before their timeout fires.
  */
 async function withinAttempt<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
+  const context = runningActivity();
+  // Called as a plain function (a script or test seeding state): there is no attempt to bound.
+  if (context === null) return work();
   const controller = new AbortController();
   const cancel = () => controller.abort(context.cancellationSignal.reason);
   context.cancellationSignal.addEventListener('abort', cancel, { once: true });
@@ -33,6 +35,14 @@ async function withinAttempt<T>(work: () => Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer);
     context.cancellationSignal.removeEventListener('abort', cancel);
+  }
+}
+
+function runningActivity(): Context | null {
+  try {
+    return Context.current();
+  } catch {
+    return null;
   }
 }
 

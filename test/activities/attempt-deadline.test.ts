@@ -63,6 +63,9 @@ describe('a Bitrix24 activity attempt stops at its own deadline, before the serv
     const id = await attemptWithBudget(10_000).run(activitiesOn(bitrix).commentOnContact, { portal: 'p', contactId, text: 'Birthday', reference: 'deadline:3' });
     expect(sandbox.portal.timeline.list('contact', contactId).map((c) => Number(c.ID))).toContain(id);
     await expect(bitrix.withAbortSignal(() => undefined).run(contacts.get(contactId))).resolves.toMatchObject({ id: contactId });
+    // An activity called as a plain function, outside any attempt, runs unbounded.
+    const plain = await activitiesOn(bitrix).commentOnContact({ portal: 'p', contactId, text: 'Birthday', reference: 'deadline:4' });
+    expect(sandbox.portal.timeline.list('contact', contactId).map((c) => Number(c.ID))).toContain(plain);
   });
 
   it('maps an abandoned call to a retryable error', async () => {
