@@ -33,6 +33,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json loyalty.config.yaml ./
 # The node image's unprivileged user (uid 1000); the application files stay owned by root and read-only to it.
+# /var/lib/loyalty holds the OAuth token file: a fresh named volume mounted there takes this owner.
+RUN mkdir -p /var/lib/loyalty && chown node:node /var/lib/loyalty && chmod 700 /var/lib/loyalty
 USER node
 EXPOSE 8080 8081 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

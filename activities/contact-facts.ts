@@ -7,7 +7,7 @@ import { cashbackQuery } from '../workflows/cashback';
 import { groupUsageQuery } from '../workflows/group-discount-usage';
 import { purchasesQuery } from '../workflows/purchases';
 import { referralDiscountQuery } from '../workflows/referral';
-import { queryIfPresent } from './customer-workflows';
+import { queryIfPresent } from '../src/temporal/workflow-messages';
 
 /** What the customers' workflows know about one contact, for the deal workflow's discount decisions. */
 export interface ContactWorkflowFacts {

@@ -5,7 +5,8 @@ import { referralCodeFor, referralLink } from '../src/domain/referral-code';
 import { contactWorkflowId } from '../src/temporal/workflow-ids';
 import { birthdateChangedSignal, birthday } from '../workflows/birthday';
 import { toApplicationFailure, withBitrix24Failures } from './bitrix24-failure';
-import { customerSearchAttributes, signalIfRunning } from './customer-workflows';
+import { signalIfRunning } from '../src/temporal/workflow-messages';
+import { customerSearchAttributes } from './customer-workflows';
 
 /** What the contact workflow acts on, read once per burst of contact events. */
 export interface ContactFacts {

@@ -1,10 +1,11 @@
-import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, type QueryDefinition, type SignalDefinition } from '@temporalio/common';
+import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
 import { cashbackAmountFor } from '../src/domain/cashback-rules';
 import { formatAmount } from '../src/domain/money';
 import { earnsIn, type Programme } from '../src/domain/programme';
 import { CONTACT_ID, PORTAL, PROGRAMME } from '../src/temporal/search-attributes';
+import { signalIfRunning } from '../src/temporal/workflow-messages';
 import { contactWorkflowId, type ContactWorkflowKind } from '../src/temporal/workflow-ids';
 import { cashback, cashbackPolicyOf, creditTakenBackSignal, creditUpdate, dealReversedSignal, dealWonSignal, type CreditOutcome, type CreditTakeBack, type ManualCredit } from '../workflows/cashback';
 import { purchaseReversedSignal, purchases, purchaseWonSignal } from '../workflows/purchases';
@@ -66,27 +67,6 @@ export function customerSearchAttributes(portal: string, contactId: number, kind
     { key: CONTACT_ID, value: String(contactId) },
     { key: PROGRAMME, value: kind },
   ];
-}
-
-/** A query on a workflow that is not there answers `absent`: the contact simply has nothing there yet. */
-export async function queryIfPresent<T, A extends unknown[]>(client: Client, workflowId: string, query: QueryDefinition<T, A>, absent: T, ...args: A): Promise<T> {
-  try {
-    return await client.workflow.getHandle(workflowId).query(query, ...args);
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return absent;
-    throw error;
-  }
-}
-
-/** Signals a running workflow; one that was never started or has ended is left alone. Returns whether it ran. */
-export async function signalIfRunning<A extends unknown[]>(client: Client, workflowId: string, signal: SignalDefinition<A>, ...args: A): Promise<boolean> {
-  try {
-    await client.workflow.getHandle(workflowId).signal(signal, ...args);
-    return true;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
 }
 
 export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): CustomerWorkflowActivities {

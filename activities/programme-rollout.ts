@@ -8,7 +8,7 @@ import { programmeChangedSignal as birthdayProgrammeChanged } from '../workflows
 import { programmeChangedSignal as cashbackProgrammeChanged } from '../workflows/cashback';
 import { programmeChangedSignal as purchasesProgrammeChanged } from '../workflows/purchases';
 import { programmeChangedSignal as referralProgrammeChanged } from '../workflows/referral';
-import { signalIfRunning } from './customer-workflows';
+import { signalIfRunning } from '../src/temporal/workflow-messages';
 
 /** The long-lived workflow types that hold rules, by type name, with the signal that replaces them. */
 export const RULE_HOLDING_WORKFLOWS: Readonly<Record<string, SignalDefinition<[Programme]>>> = {

@@ -17,7 +17,8 @@ import {
   type ReferralInput,
 } from '../workflows/referral';
 import { withBitrix24Failures } from './bitrix24-failure';
-import { customerSearchAttributes, queryIfPresent, signalIfRunning } from './customer-workflows';
+import { queryIfPresent, signalIfRunning } from '../src/temporal/workflow-messages';
+import { customerSearchAttributes } from './customer-workflows';
 
 /** What the legacy referral workflow (workflows/referral-legacy.ts) writes. */
 export interface ReferrerProjection {

@@ -125,15 +125,18 @@ export class OAuthAuth implements AuthStrategy {
 
   private async refresh(): Promise<void> {
     const stale = await this.current();
-    // Another process sharing the store may have rotated the tokens already; its refresh token is the valid one.
-    const stored = await this.options.tokenStore.load(this.options.memberId);
-    if (stored !== undefined && stored.accessToken !== stale.accessToken) {
-      this.tokens = stored;
-      return;
-    }
-    const tokenUrl = this.options.tokenUrl ?? tokenUrlFor(stale.serverEndpoint);
-    const fresh = await refreshOAuthTokens(this.options.transport, tokenUrl, this.options.app, stale);
-    await this.options.tokenStore.save(fresh);
-    this.tokens = fresh;
+    const store = this.options.tokenStore;
+    await store.exclusively(async () => {
+      // Another process sharing the store may have rotated the tokens already; its refresh token is the valid one.
+      const stored = await store.load(this.options.memberId);
+      if (stored !== undefined && stored.accessToken !== stale.accessToken) {
+        this.tokens = stored;
+        return;
+      }
+      const tokenUrl = this.options.tokenUrl ?? tokenUrlFor(stale.serverEndpoint);
+      const fresh = await refreshOAuthTokens(this.options.transport, tokenUrl, this.options.app, stale);
+      await store.save(fresh);
+      this.tokens = fresh;
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { lock } from 'proper-lockfile';
 
 /** OAuth credentials of one portal (tenant), keyed by the portal's stable `member_id`. */
 export interface OAuthTokens {
@@ -20,6 +21,11 @@ export interface OAuthTokens {
 export interface TokenStore {
   load(memberId: string): Promise<OAuthTokens | undefined>;
   save(tokens: OAuthTokens): Promise<void>;
+  /**
+   * Runs `work` (load, refresh, save) while no other user of the same storage refreshes: a refresh token is good
+   * for one refresh only, so two processes refreshing with it at once would lock one of them out.
+   */
+  exclusively<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export class InMemoryTokenStore implements TokenStore {
@@ -38,14 +44,25 @@ export class InMemoryTokenStore implements TokenStore {
     this.tokens.set(tokens.memberId, { ...tokens });
     return Promise.resolve();
   }
+
+  /** One process holds it: the OAuth auth already shares one refresh between concurrent calls. */
+  exclusively<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
 }
 
 type TokenFile = Record<string, OAuthTokens>;
 
+/** A holder that stopped updating its lock for this long has died; a refresh takes well under it. */
+const LOCK_STALE_MS = 20_000;
+/** Waits up to about the stale time for another process's refresh. */
+const LOCK_RETRIES = { retries: 40, minTimeout: 50, maxTimeout: 1000 };
+
 /**
  * Tokens of all tenants in one JSON file (`{ [memberId]: tokens }`), written atomically via rename so a
  * crash never leaves a half-written file (a lost rotated refresh token locks the app out of the portal).
- * Writes within this process are serialised; use one process per file or a database-backed store.
+ * Writes within this process are serialised; processes sharing the file (worker and bridge on one volume) refresh
+ * one at a time under a lock file next to it (`<file>.lock`, taken over when its holder died).
  */
 export class JsonFileTokenStore implements TokenStore {
   private writes: Promise<void> = Promise.resolve();
@@ -68,6 +85,16 @@ export class JsonFileTokenStore implements TokenStore {
     });
     this.writes = write.catch(() => undefined);
     return write;
+  }
+
+  async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const release = await lock(this.path, { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
   }
 
   private async readAll(): Promise<TokenFile> {

@@ -8,6 +8,7 @@ import { divideRounded, formatAmount, percentOf } from './money';
 import {
   applicabilityOf,
   DISCOUNT_KINDS,
+  discountEnabled,
   formatPercent,
   PERCENT_DISCOUNT_KINDS,
   percentForCount,
@@ -101,14 +102,7 @@ export function discountBlockedReason(programme: Programme, deal: DealContext, k
 }
 
 function notApplicableReason(programme: Programme, kind: DiscountKind, pipelineId: PipelineId): string | null {
-  const enabled: Record<DiscountKind, boolean> = {
-    referral: programme.referral.enabled,
-    purchaseCount: programme.purchaseCount.enabled,
-    birthday: programme.birthday.enabled,
-    group: programme.groups.length > 0,
-    cashback: programme.cashback.enabled,
-  };
-  if (!enabled[kind]) return 'not part of the programme';
+  if (!discountEnabled(programme, kind)) return 'not part of the programme';
   const row = applicabilityOf(programme, pipelineId);
   if (row === undefined || !row.discounts.includes(kind)) return `not applicable in pipeline ${pipelineName(programme, pipelineId)}`;
   return null;

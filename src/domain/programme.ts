@@ -154,6 +154,18 @@ export function applicabilityOf(programme: Programme, pipelineId: PipelineId): P
   return programme.applicability.find((row) => row.pipelineId === pipelineId);
 }
 
+/** Whether the programme offers this discount at all (pipelines aside). */
+export function discountEnabled(programme: Programme, kind: DiscountKind): boolean {
+  const enabled: Record<DiscountKind, boolean> = {
+    referral: programme.referral.enabled,
+    purchaseCount: programme.purchaseCount.enabled,
+    birthday: programme.birthday.enabled,
+    group: programme.groups.length > 0,
+    cashback: programme.cashback.enabled,
+  };
+  return enabled[kind];
+}
+
 export function earnsIn(programme: Programme, earning: EarningProgramme, pipelineId: PipelineId): boolean {
   return applicabilityOf(programme, pipelineId)?.earns.includes(earning) ?? false;
 }

@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createOAuthClient,
@@ -5,6 +9,7 @@ import {
   deals,
   events,
   InMemoryTokenStore,
+  JsonFileTokenStore,
   LeakyBucket,
   LOYALTY_EVENTS,
   lostStages,
@@ -175,6 +180,37 @@ describe('Bitrix24 client contract — sandbox, OAuth application', () => {
     expect(stored?.accessToken).not.toBe(issued.accessToken);
     await client.run(pipelines.categories());
     expect(transport.tokenRequests).toBe(1);
+  });
+
+  it('two processes sharing a token file refresh once: the other waits for the lock and uses the rotated pair', async () => {
+    const issued = running().issueOAuthToken(app.clientId, { expiresInSeconds: 60 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'loyalty-tokens-'));
+    const file = path.join(dir, 'tokens.json');
+    try {
+      await new JsonFileTokenStore(file).save({
+        memberId: issued.memberId,
+        accessToken: issued.accessToken,
+        refreshToken: issued.refreshToken,
+        expiresAt: issued.expiresAt * 1000,
+        clientEndpoint: `${running().baseUrl}/rest/`,
+      });
+      // Worker and bridge: each its own store object, client and token cache, one file between them.
+      const processes = [0, 1].map(() => {
+        const transport = new CountingTransport();
+        const client = createOAuthClient({ memberId: issued.memberId, app, tokenStore: new JsonFileTokenStore(file), tokenUrl: running().oauthEndpoint, transport, rateLimiter: false });
+        return { transport, client };
+      });
+      await Promise.all(processes.map(({ client }) => client.run(pipelines.categories())));
+      now += 2 * 60 * 60 * 1000;
+      const answers = await Promise.all(processes.map(({ client }) => client.run(pipelines.categories())));
+      expect(answers.every((categories) => categories.length > 0)).toBe(true);
+      expect(processes.map(({ transport }) => transport.tokenRequests).reduce((a, b) => a + b)).toBe(1);
+      const stored = await new JsonFileTokenStore(file).load(issued.memberId);
+      expect(stored?.refreshToken).not.toBe(issued.refreshToken);
+      expect(existsSync(`${file}.lock`)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('setup binds the CRM events once; a second run binds and creates nothing', async () => {

@@ -251,6 +251,20 @@ describe('the worker and bridge containers', () => {
     expect(loadEngineEnv(worker).taskQueue).toBe(loadEngineEnv({}).taskQueue);
   });
 
+  it('in application mode share one token file on a named volume the image prepares for its non-root user', () => {
+    const oauth = { BITRIX24_CLIENT_ID: 'local.app', BITRIX24_CLIENT_SECRET: 'app-secret', BITRIX24_MEMBER_ID: 'm1', BITRIX24_TOKEN_FILE: '/var/lib/loyalty/bitrix24-tokens.json' };
+    const accessOf = (service: Service) => {
+      const environment = Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value ?? ''), { ...REQUIRED_FOR_TEST, ...oauth })]));
+      return loadEngineEnv(environment, { portalAccess: true }).bitrix24.access;
+    };
+    for (const [name, service] of ours) {
+      expect(accessOf(service), name).toMatchObject({ mode: 'oauth', memberId: 'm1', tokenFile: oauth.BITRIX24_TOKEN_FILE });
+      expect((service.volumes ?? []).map((volume) => interpolate(volume, {})), name).toContain(`loyalty-tokens:${path.dirname(oauth.BITRIX24_TOKEN_FILE)}`);
+    }
+    expect(compose.volumes).toHaveProperty('loyalty-tokens');
+    expect(read('Dockerfile')).toMatch(/^RUN mkdir -p \/var\/lib\/loyalty && chown node:node \/var\/lib\/loyalty.*\nUSER node$/m);
+  });
+
   it('start as the README example shows: every required variable set, one portal key for the worker and the bridge', () => {
     const example = readmeComposeExample();
     const required = [...interpolatedVariables()].filter(([, variable]) => variable.required).map(([name]) => name);

@@ -1,10 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContactLoyaltyReport } from '../../src/admin/inspect-contact';
 import { createWebhookClient, type Bitrix24Client } from '../../src/bitrix24';
 import { contacts } from '../../src/bitrix24/methods/contacts';
 import { deals } from '../../src/bitrix24/methods/deals';
@@ -12,13 +14,14 @@ import { loadProgramme } from '../../src/config/load-programme';
 import { BIRTHDAY_CUSTOMER, REFERRED_FRIENDS, type ScriptedDeal } from '../../src/demo/cast';
 import { storyRecordFile, type StoryRecord } from '../../src/demo/once-per-data-dir';
 import { cashbackAmountFor } from '../../src/domain/cashback-rules';
-import { parseAmount, percentOf } from '../../src/domain/money';
+import { formatAmount, parseAmount, percentOf } from '../../src/domain/money';
 import { percentForCount } from '../../src/domain/programme';
 import { contactWorkflowId } from '../../src/temporal/workflow-ids';
 import { cashbackQuery } from '../../workflows/cashback';
 import { referralStatusQuery } from '../../workflows/referral';
 
 const ROOT = path.resolve(__dirname, '../..');
+const execFileAsync = promisify(execFile);
 const programme = loadProgramme(path.join(ROOT, 'loyalty.config.yaml'));
 const STORY_TIMEOUT_MS = 300_000;
 
@@ -92,6 +95,13 @@ describe('the demo: `npm start` on a fresh data directory', () => {
   const cashbackNet = async (contactId: number) =>
     (await temporal.workflow.getHandle(contactWorkflowId('sandbox', 'cashback', contactId)).query(cashbackQuery)).balances.net;
 
+  /** The real `loyalty inspect contact` against the demo's Temporal. */
+  const inspect = async (contactId: number, ...flags: string[]): Promise<string> => {
+    const env = { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: `127.0.0.1:${devPort}`, LOYALTY_PORTAL: 'sandbox' };
+    const { stdout } = await execFileAsync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/cli/main.ts'), 'inspect', 'contact', String(contactId), ...flags], { cwd: ROOT, env });
+    return stdout;
+  };
+
   beforeAll(async () => {
     [devPort, uiPort] = [await freePort(), await freePort()];
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'loyalty-demo-'));
@@ -162,6 +172,32 @@ describe('the demo: `npm start` on a fresh data directory', () => {
 
   it("credits the referrer's apology bonus at the rule's default amount", async () => {
     expect(await cashbackNet(contactOf('referrer'))).toBe(programme.bonuses.apology!.defaultAmountMinor);
+  });
+
+  it('`loyalty inspect contact` tells the referrer\'s story: standing discount and why, referrals, qualified deals, the bonus', async () => {
+    const referrer = contactOf('referrer');
+    const friends = friendIds();
+    const text = await inspect(referrer);
+    expect(text).toMatch(/^ {2}referral discount 5 % +earned +5 % referral discount: 3 qualified referral\(s\) reached the tier of 3.*\[Sales, Travel club\]$/m);
+    expect(text).toContain(`referrals: not referred; referred ${friends.length} contact(s), ${friends.length} qualified`);
+    for (const friend of friends) {
+      expect(text).toContain(`referred contact ${friend}, linked`);
+      expect(text).toMatch(new RegExp(`qualified: deal \\d+ of contact ${friend}, [\\d.]+ RUB`));
+    }
+    expect(text.match(/^ {4}.* qualified +/gm)).toHaveLength(friends.length);
+    const apology = `${formatAmount(programme.bonuses.apology!.defaultAmountMinor, programme.currencyExponent)} RUB`;
+    expect(text).toMatch(new RegExp(`manual-credit +${apology} {2}balance ${apology} {2}.*apology`));
+
+    const report = JSON.parse(await inspect(referrer, '--json')) as ContactLoyaltyReport;
+    expect(report.referral?.discount).toMatchObject({ percent: 500, qualifiedCount: friends.length });
+    expect(report.standing.discounts.find((d) => d.kind === 'cashback')).toMatchObject({ status: 'earned', reason: expect.stringContaining(`${apology} available`) });
+  });
+
+  it('`loyalty inspect contact` shows the birthday customer their open window and the cashback they paid with', async () => {
+    const text = await inspect(contactOf('birthday today'));
+    expect(text).toMatch(/^ {2}birthday discount 5 % +earned +birthday window open, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(Europe\/Moscow\)/m);
+    expect(text).toMatch(/^ {4}.* spend +3000\.00 RUB/m);
+    expect(text).toContain('referrals: none');
   });
 
   it('stops on Ctrl-C with exit code 0, and a restart on the same data directory does not play the story again', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
+import type { ContactLoyaltyReport } from '../../src/admin/inspect-contact';
 import { startAdminServer, type RunningAdminServer } from '../../src/admin/http/server';
 import { loadProgramme } from '../../src/config/load-programme';
 import { bonusWorkflowId, contactWorkflowId } from '../../src/temporal/workflow-ids';
@@ -170,6 +171,8 @@ describe('admin API: redemptions and the contact report', () => {
     const report = await answer(await fetch(`${admin.url}/admin/contacts/${contactId}`, { headers: { authorization: `Bearer ${TOKEN}` } }));
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({ contactId, cashback: { balances: { net: 750_00 } } });
+    const cashbackStanding = expect.objectContaining({ kind: 'cashback', status: 'earned', reason: expect.stringMatching(/^750\.00 RUB available to pay with/) });
+    expect(report.body).toMatchObject({ standing: { discounts: expect.arrayContaining([cashbackStanding]) } });
   });
 
   it('refuses a redemption by someone who is not the deal\'s payer', async () => {
@@ -223,7 +226,9 @@ describe('loyalty admin (the API in its own process)', () => {
       expect(unauthorized.status).toBe(401);
       const report = await fetch(`${url}/admin/contacts/${contactId}`, { headers: { authorization: `Bearer ${token}` } });
       expect(report.status).toBe(200);
-      expect(await report.json()).toEqual({ contactId, cashback: null, purchases: null, birthday: null });
+      const nothingYet = (await report.json()) as ContactLoyaltyReport;
+      expect(nothingYet).toMatchObject({ contactId, cashback: null, purchases: null, birthday: null, referral: null });
+      expect(nothingYet.standing.discounts.map((d) => d.status)).toEqual(['not-earned', 'not-earned', 'not-earned', 'per-deal', 'not-earned']);
     } finally {
       run.child.kill('SIGTERM');
     }

@@ -92,7 +92,7 @@ describe('deal workflow: won and reversed deals reach the customers once (dev se
     await recordHistory(dealHandle, 'deal-won-lost-won');
 
     // What ops see with `loyalty inspect contact`: the whole story of the payer's account.
-    const report = renderContactReport(await inspectContact(env.client, portal, payer!), programme).join('\n');
+    const report = renderContactReport(await inspectContact(env.client, portal, payer!, programme), programme).join('\n');
     expect(report).toContain('cashback: 4200.00 RUB (available 4200.00 RUB, pending 0.00 RUB, debt 0.00 RUB)');
     expect(report).toMatch(/accrual +4200\.00 RUB {2}balance 4200\.00 RUB {2}cashback on deal \d+ \(60000\.00 RUB\)/);
     expect(report).toMatch(/clawback +4200\.00 RUB {2}balance 0\.00 RUB {2}deal left the won stage for LOSE/);

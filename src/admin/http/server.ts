@@ -73,7 +73,7 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
   app.get<{ Params: { id: string } }>('/admin/contacts/:id', async (request, reply) => {
     const contactId = Number(request.params.id);
     if (!/^\d+$/.test(request.params.id) || !Number.isSafeInteger(contactId) || contactId <= 0) return invalid(reply, ['id: must be a positive whole number']);
-    return inspectContact(context.client, context.portal, contactId);
+    return inspectContact(context.client, context.portal, contactId, context.programme);
   });
   return app;
 }
