@@ -43,6 +43,7 @@ install_cli() {
 install_test_server() {
   local dir="$tools/test-server" target="$bin/temporal-test-server" stamp="$tools/test-server.version"
   if [ -x "$target" ] && stamp_matches "$stamp" "$TEST_SERVER_VERSION" && [ -d "$dir/lib" ]; then
+    write_test_server_wrapper "$target"
     log "Temporal test server $TEST_SERVER_VERSION already installed ($target)"
     return
   fi
@@ -68,12 +69,13 @@ install_test_server() {
 
 # The SDK starts the server with the port as the only argument, kills only its direct child and allows
 # about 5 s until the port accepts connections: the wrapper must exec java, and the JVM flags keep start-up lean.
+# The server keeps every history in memory: TEMPORAL_TEST_SERVER_HEAP raises its heap for large runs (benchmarks).
 write_test_server_wrapper() {
   local target="$1"
   cat >"$target" <<'WRAPPER'
 #!/bin/sh
 lib="$(cd "$(dirname "$0")/../test-server/lib" && pwd)"
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx512m \
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx"${TEMPORAL_TEST_SERVER_HEAP:-512m}" \
   -cp "$lib/*" io.temporal.testserver.TestServer "$@"
 WRAPPER
   chmod +x "$target"
