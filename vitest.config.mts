@@ -22,7 +22,7 @@ export default defineConfig({
           pool: 'forks',
           include: ['test/{workflows,integration,e2e,faults}/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
-          testTimeout: 120_000,
+          testTimeout: 240_000,
           hookTimeout: 120_000,
         },
       },

@@ -158,6 +158,11 @@ export const referralDiscountQuery = wf.defineQuery<ReferralDiscount>('referralD
 export const REFERRAL_PROGRAMME_PATCH = 'referral-programme';
 /** A reversed qualification takes back its welcome and second-level cashback (issue #5); earlier runs kept them. */
 const REVERSAL_TAKES_BACK_PATCH = 'referral-reversal-takes-back';
+/**
+ * The standing is written to the contact before the comments, credits and notices a decision causes: those queue at
+ * the portal's request rate and used to hold the discount a manager filters by for seconds. Earlier runs wrote it last.
+ */
+const STANDING_FIRST_PATCH = 'referral-standing-first';
 
 const HISTORY_KEPT = 300;
 
@@ -194,6 +199,7 @@ async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> 
   const memory = input.carried ?? emptyMemory();
   const inbox: (() => void)[] = [];
   let projectionRetryAt: number | null = null;
+  const standingFirst = wf.patched(STANDING_FIRST_PATCH);
 
   const record = (event: ReferralHistoryEvent, reason: string, decision?: ReferralDecision): void => {
     memory.history.push({ at: Date.now(), event, reason, ...(decision === undefined ? {} : { decision }) });
@@ -312,13 +318,14 @@ async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> 
     if (projectionRetryAt === null) await wf.condition(wake);
     else await wf.condition(wake, Math.max(projectionRetryAt - Date.now(), 1));
     while (inbox.length > 0) inbox.shift()!();
+    if (standingFirst && !memory.deleted) await project();
     await runEffects();
     if (memory.deleted) {
       // Nothing is projected onto a deleted contact; the rewards and messages above still reached the others.
       await wf.condition(wf.allHandlersFinished);
       return memory;
     }
-    await project();
+    if (!standingFirst) await project();
     if (wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);
       if (inbox.length > 0 || memory.outbox.length > 0) continue;

@@ -68,8 +68,12 @@ export async function startWorker(
   return runWorker(worker, bitrix24);
 }
 
-/** Polls until `check` holds, for state that a running workflow reaches asynchronously. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+/**
+ * Polls until `check` holds, for state that a running workflow reaches asynchronously. The default allows for a chain
+ * of a dozen or more Bitrix24 activities, which the worker starts at a standard portal's 2 per second, on a busy
+ * two-core CI machine; a condition that holds returns as soon as it does.
+ */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms`);

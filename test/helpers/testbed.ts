@@ -7,6 +7,10 @@ import { connectToDevServer, startTimeSkippingServer, startWorker, uniqueTaskQue
 export interface Testbed {
   env: TestWorkflowEnvironment;
   sandbox: SandboxHandle;
+  /**
+   * The test's own view of the CRM, unpaced (the sandbox runs without limits): polling it never takes the
+   * worker's request budget, which the worker's client paces like a standard portal's.
+   */
   bitrix: Bitrix24Client;
   worker: RunningWorker;
   /** Also used as the portal key, so tests never see each other's workflows. */
@@ -28,9 +32,11 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
     options.server === 'dev' ? connectToDevServer() : startTimeSkippingServer(),
     startSandbox({ limits: false, ...(options.portalClock ? { clock: options.portalClock } : {}) }),
   ]);
-  const bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
+  const bitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl, rateLimiter: false });
   await setupPortal(bitrix, { log: () => undefined });
-  const worker = await startWorker(env.nativeConnection, { taskQueue, activities: options.activities({ bitrix, env, taskQueue }), namespace: 'default' });
+  const workerBitrix = createWebhookClient({ webhookUrl: sandbox.webhookUrl });
+  const activities = options.activities({ bitrix: workerBitrix, env, taskQueue });
+  const worker = await startWorker(env.nativeConnection, { taskQueue, activities, namespace: 'default' });
   return {
     env,
     sandbox,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { contacts } from '../../src/bitrix24';
@@ -70,6 +71,13 @@ describe('referral programme through contact and deal events (dev server, sandbo
   };
   const contactHistory = async (contactId: number) => (await contactWorkflowOf(contactId).query(contactStatusQuery).catch(() => null))?.history ?? [];
 
+  /** The activities a workflow scheduled after it first received `signalName`, in order. */
+  async function activitiesAfterSignal(handle: WorkflowHandle, signalName: string): Promise<string[]> {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const signalled = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === signalName);
+    return events.slice(signalled).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  }
+
   /** A won deal of `contactId` in Sales worth 2000.00, its events delivered three times. */
   async function winDeal(contactId: number): Promise<number> {
     const { portal } = bed.sandbox;
@@ -101,6 +109,8 @@ describe('referral programme through contact and deal events (dev server, sandbo
     expect(fivePercent.percentBasisPoints).toBe(500);
     expect(fivePercent.reason).toContain(`5 % referral discount: 1 qualified referral(s) reached the tier of 1; 2 needed for 10 %; last change: deal ${annDeal} of referred contact ${ann} qualifies`);
     await eventually(async () => comments(referrer).some((c) => c.includes('Referral discount 0 % → 5 %')));
+    // The discount a manager filters by is written before the comments and notices the qualification causes.
+    expect((await activitiesAfterSignal(referralOf(referrer), 'referredDealWon')).slice(0, 2)).toEqual(['projectReferralStanding', 'commentOnContact']);
 
     const benDeal = await winDeal(ben);
     await eventually(async () => (await standing(referrer)).discount === 1000);
@@ -138,7 +148,7 @@ describe('referral programme through contact and deal events (dev server, sandbo
     const clawedBack = async (id: number) => (await cashbackOf(id).query(cashbackQuery)).history.filter((e) => e.kind === 'clawback').map((e) => [e.key, e.amount]);
     await eventually(async () => (await clawedBack(ben)).some(([key]) => key === `clawback:referral-welcome:${ben}`));
     expect(await clawedBack(grand)).toEqual([[`clawback:referral-second-level:${benDeal}`, 200_00]]);
-    await recordHistory(referralOf(referrer), 'referral-thresholds');
+    await recordHistory(referralOf(referrer), 'referral-thresholds-standing-first');
   });
 
   it('rejects a self-referral and a cycle, with the reason in the history and on the timeline', async () => {
