@@ -163,6 +163,8 @@ const REVERSAL_TAKES_BACK_PATCH = 'referral-reversal-takes-back';
  * the portal's request rate and used to hold the discount a manager filters by for seconds. Earlier runs wrote it last.
  */
 const STANDING_FIRST_PATCH = 'referral-standing-first';
+/** A rules change that lifts the referrer to a higher tier tells the manager, as reaching it by a referral does. */
+const RULES_RAISE_NOTICE_PATCH = 'referral-rules-raise-notice';
 
 const HISTORY_KEPT = 300;
 
@@ -265,8 +267,11 @@ async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> 
     if (programmeFingerprint(next) === programmeFingerprint(programme)) return;
     const before = viewOf(input.contactId, memory, programme).discount.percent;
     programme = next;
-    const { percent, qualifiedCount } = viewOf(input.contactId, memory, programme).discount;
+    const { percent, qualifiedCount, source } = viewOf(input.contactId, memory, programme).discount;
     record('programme-changed', `the programme changed: referral discount ${formatPercent(before)} → ${formatPercent(percent)} with ${qualifiedCount} qualified referral(s); rewards already paid stay`);
+    if (source === 'referrer-tier' && percent > before && wf.patched(RULES_RAISE_NOTICE_PATCH)) {
+      memory.outbox.push({ kind: 'notify', notification: { kind: 'thresholdReached', contactId: input.contactId, qualifiedReferrals: qualifiedCount, percent } });
+    }
   }
 
   function ownDealWon(won: OwnDealWon): void {

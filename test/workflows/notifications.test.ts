@@ -11,6 +11,7 @@ import { contactWorkflowId } from '../../src/temporal/workflow-ids';
 import { birthday, type BirthdayPolicy } from '../../workflows/birthday';
 import { cashback, dealWonSignal, type CashbackPolicy } from '../../workflows/cashback';
 import { linkReferredUpdate, referral, referredDealWonSignal } from '../../workflows/referral';
+import { noticesIn } from '../helpers/notices';
 import { eventually } from '../helpers/temporal';
 import { startTestbed, type Testbed } from '../helpers/testbed';
 
@@ -18,18 +19,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const ZONE = 'Europe/Moscow';
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
-
-interface RecordedNotice {
-  userId: number;
-  message: string;
-  tag: string | null;
-}
-
-/** What the portal's notification centre holds, read the way an operator would: the sandbox admin API. */
-async function noticesIn(bed: Testbed, contactId: number, kind: string): Promise<RecordedNotice[]> {
-  const all = (await (await fetch(`${bed.sandbox.baseUrl}/sandbox/notifications`)).json()) as RecordedNotice[];
-  return all.filter((n) => n.tag?.startsWith(`loyalty:${kind}:${contactId}:`));
-}
 
 function managerOf(bed: Testbed, contactId: number): number {
   return Number(bed.sandbox.portal.contacts.get(contactId)?.ASSIGNED_BY_ID);

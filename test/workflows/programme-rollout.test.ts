@@ -21,6 +21,7 @@ import { programmeRollout } from '../../workflows/programme-rollout';
 import { programmeChangedSignal as purchasesProgrammeChanged, purchases, purchasesQuery, purchaseWonSignal } from '../../workflows/purchases';
 import { linkReferredUpdate, programmeChangedSignal as referralProgrammeChanged, referral, referralDiscountQuery, referralStatusQuery, referredDealWonSignal } from '../../workflows/referral';
 import { recordHistory } from '../helpers/histories';
+import { noticesIn } from '../helpers/notices';
 import { eventually, uniqueTaskQueue } from '../helpers/temporal';
 import { startTestbed, type Testbed } from '../helpers/testbed';
 
@@ -172,6 +173,9 @@ describe('programme rollout to running workflows (dev server, sandbox portal)', 
     expect(status.history.at(-1)).toMatchObject({ event: 'programme-changed', reason: expect.stringContaining('0 % → 5 %') });
     expect(status.qualifications).toHaveLength(2);
     await eventually(async () => (await bed.bitrix.run(contacts.get(ids.referrer))).loyalty.discountBasisPoints === 500);
+    // The manager hears of the new tier as of one reached by a referral.
+    await eventually(async () => (await noticesIn(bed, ids.referrer, 'thresholdReached')).length === 1);
+    expect((await noticesIn(bed, ids.referrer, 'thresholdReached'))[0]!.message).toContain('has 2 qualified referrals and now gets a 5 % referral discount');
 
     // Purchases: the same 2 purchases are worth B's 4 %.
     expect(await purchasesOf().query(purchasesQuery)).toMatchObject({ count: 2, percent: 400 });
@@ -236,8 +240,10 @@ describe('programme rollout to running workflows (dev server, sandbox portal)', 
     expect(await purchasesOf().query(purchasesQuery)).toMatchObject({ percent: 300 });
     await eventually(async () => (await cashbackOf().query(cashbackRulesQuery)).policy.expiryDays === 365);
     await eventually(async () => (await bed.bitrix.run(contacts.get(ids.referrer))).loyalty.discountBasisPoints === 0);
+    // A lower tier is no news for the manager.
+    expect(await noticesIn(bed, ids.referrer, 'thresholdReached')).toHaveLength(1);
     await recordHistory(cashbackOf(), 'cashback-programme-changed');
-    await recordHistory(referrerOf(), 'referral-programme-changed');
+    await recordHistory(referrerOf(), 'referral-programme-raised-notice');
   });
 
   it('stops a rollout of other rules still running, so its signals cannot land after the new ones', async () => {
