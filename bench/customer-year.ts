@@ -84,8 +84,9 @@ async function main(): Promise<void> {
   const server = resolveTimeSkippingServer();
   if (server.executable.type !== 'existing-path') throw new Error('Java time-skipping server not found: run `bash scripts/temporal-tools.sh`');
   // The test server holds every history in memory; at its default 512 MiB heap thousands of customers' year make it
-  // collect garbage most of the time and the run crawls (measured: 10 000 customers, day 210 → 240 took 523 s).
-  process.env.TEMPORAL_TEST_SERVER_HEAP ??= '4g';
+  // collect garbage most of the time and the run crawls (measured: 10 000 customers, day 210 → 240 took 523 s); at
+  // 4 GiB it ran out of memory after day 330.
+  process.env.TEMPORAL_TEST_SERVER_HEAP ??= '12g';
   quietTemporalRuntime();
   const memoryAtStart = memoryMiB();
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: server.executable } });
