@@ -1,4 +1,5 @@
 import { isRecord, parseErrorBody } from './envelope';
+import { AuthError } from './errors';
 import { classifyError, fromTransportFailure } from './error-classification';
 import { type OAuthTokens } from './token-store';
 import { type Transport, TransportFailure } from './transport';
@@ -63,6 +64,11 @@ export async function refreshOAuthTokens(
       httpStatus: response.status === 200 ? 401 : response.status,
     });
   }
+  const answeredFor = stringField(body, 'member_id');
+  if (answeredFor !== undefined && answeredFor !== tokens.memberId) {
+    // A token of another portal must never be stored under this one's member_id.
+    throw new AuthError({ method: REFRESH_METHOD, code: 'WRONG_PORTAL', description: `the refreshed tokens belong to another portal, not member_id ${tokens.memberId}` });
+  }
   const refreshed: OAuthTokens = {
     memberId: tokens.memberId,
     accessToken,
@@ -74,5 +80,6 @@ export async function refreshOAuthTokens(
   const scope = stringField(body, 'scope') ?? tokens.scope;
   if (serverEndpoint !== undefined) refreshed.serverEndpoint = serverEndpoint;
   if (scope !== undefined) refreshed.scope = scope;
+  if (tokens.applicationToken !== undefined) refreshed.applicationToken = tokens.applicationToken;
   return refreshed;
 }

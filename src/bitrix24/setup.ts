@@ -71,7 +71,7 @@ export function outgoingWebhookInstructions(handlerUrl: string): string[] {
     `2. Handler URL: ${handlerUrl}`,
     `3. Tick the events: ${LOYALTY_EVENTS.filter((event) => event !== 'ONCRMDEALMOVETOCATEGORY').join(', ')}.`,
     '   (ONCRMDEALMOVETOCATEGORY is not offered to outgoing webhooks: pipeline moves are caught by the periodic reconciliation.)',
-    '4. Save, copy the "Application token" shown and put it into the bridge config (BITRIX24_APPLICATION_TOKEN).',
+    '4. Save, copy the "Application token" shown and put it into the portal\'s LOYALTY_PORTALS entry (applicationToken).',
     '5. Keep the incoming webhook for reads/writes: outgoing events carry no access token.',
   ];
 }

@@ -15,12 +15,20 @@ export interface OAuthTokens {
   /** OAuth server REST base from the token payload, e.g. `https://oauth.bitrix.info/rest/`. */
   serverEndpoint?: string;
   scope?: string;
+  /**
+   * What Bitrix24 sends as `auth[application_token]` with every event of this installation. It first arrives with
+   * ONAPPINSTALL and is kept beside the tokens, so the bridge can check events against it (Bitrix24's docs: store it
+   * per member_id, compare on every later event).
+   */
+  applicationToken?: string;
 }
 
 /** Pluggable persistence of tenants' tokens. */
 export interface TokenStore {
   load(memberId: string): Promise<OAuthTokens | undefined>;
   save(tokens: OAuthTokens): Promise<void>;
+  /** Forgets a tenant (the application was uninstalled there); nothing happens when none is stored. */
+  remove(memberId: string): Promise<void>;
   /**
    * Runs `work` (load, refresh, save) while no other user of the same storage refreshes: a refresh token is good
    * for one refresh only, so two processes refreshing with it at once would lock one of them out.
@@ -42,6 +50,11 @@ export class InMemoryTokenStore implements TokenStore {
 
   save(tokens: OAuthTokens): Promise<void> {
     this.tokens.set(tokens.memberId, { ...tokens });
+    return Promise.resolve();
+  }
+
+  remove(memberId: string): Promise<void> {
+    this.tokens.delete(memberId);
     return Promise.resolve();
   }
 
@@ -75,16 +88,15 @@ export class JsonFileTokenStore implements TokenStore {
   }
 
   save(tokens: OAuthTokens): Promise<void> {
-    const write = this.writes.then(async () => {
-      const file = await this.readAll();
+    return this.rewrite((file) => {
       file[tokens.memberId] = { ...tokens };
-      await mkdir(dirname(this.path), { recursive: true });
-      const temporary = `${this.path}.${process.pid}.tmp`;
-      await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-      await rename(temporary, this.path);
     });
-    this.writes = write.catch(() => undefined);
-    return write;
+  }
+
+  remove(memberId: string): Promise<void> {
+    return this.rewrite((file) => {
+      delete file[memberId];
+    });
   }
 
   async exclusively<T>(work: () => Promise<T>): Promise<T> {
@@ -95,6 +107,19 @@ export class JsonFileTokenStore implements TokenStore {
     } finally {
       await release();
     }
+  }
+
+  private rewrite(change: (file: TokenFile) => void): Promise<void> {
+    const write = this.writes.then(async () => {
+      const file = await this.readAll();
+      change(file);
+      await mkdir(dirname(this.path), { recursive: true });
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+      await rename(temporary, this.path);
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
   }
 
   private async readAll(): Promise<TokenFile> {

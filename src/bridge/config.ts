@@ -8,7 +8,8 @@ const portalsSchema = z
     z.object({
       key: z.string().regex(PORTAL_KEY_PATTERN, PORTAL_KEY_RULE),
       memberId: z.string().min(1, 'must not be empty'),
-      applicationToken: z.string().min(8, 'must be at least 8 characters'),
+      // Absent: the portal installs the engine as an application and the token arrives with ONAPPINSTALL.
+      applicationToken: z.string().min(8, 'must be at least 8 characters').optional(),
     }),
   )
   .min(1, 'must list at least one portal');

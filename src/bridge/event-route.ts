@@ -1,7 +1,7 @@
 import { type Client } from '@temporalio/client';
+import { handleInstall, handleUninstall, INSTALL_EVENT, UNINSTALL_EVENT, type InstallRouteDeps } from './app-install-route';
 import { type EventOutcome } from './metrics';
 import { isBridgeEvent, readCredentials, readEntityEvent, readEventName } from './payload';
-import { type PortalRegistry } from './portal-registry';
 import { signalEntityWorkflow } from '../intake/entity-notice';
 
 /** What the access log line of one event POST says: ids and outcome only, never a token. */
@@ -21,8 +21,7 @@ export interface EventAnswer {
   log: EventLogContext;
 }
 
-export interface EventRouteDeps {
-  registry: PortalRegistry;
+export interface EventRouteDeps extends InstallRouteDeps {
   temporal: Client;
   /** Where the entity workflows run. */
   taskQueue: string;
@@ -39,17 +38,19 @@ export async function handleEvent(deps: EventRouteDeps, body: unknown): Promise<
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return malformed('body: must be a form-encoded or JSON object', {});
   }
+  const name = readEventName(body);
+  if (name.ok && name.value === INSTALL_EVENT) return handleInstall(deps, body);
   const credentials = readCredentials(body);
-  const portal = credentials && deps.registry.authenticate(credentials.memberId, credentials.applicationToken);
+  const portal = credentials && (await deps.registry.authenticate(credentials.memberId, credentials.applicationToken));
   const memberIdPrefix = credentials?.memberId.slice(0, MEMBER_ID_PREFIX_LENGTH);
   if (!portal) {
     const message = 'unknown auth[member_id] or wrong auth[application_token]';
     return { status: 401, body: { error: 'unauthorized', message }, log: { outcome: 'unauthorized', memberIdPrefix } };
   }
   const who = { portal: portal.key, memberIdPrefix };
-  const name = readEventName(body);
   if (!name.ok) return malformed(name.problem, who);
   const event = name.value;
+  if (event === UNINSTALL_EVENT) return handleUninstall(deps, portal);
   if (!isBridgeEvent(event)) {
     return { status: 202, body: { status: 'ignored', event }, log: { outcome: 'unknown_event', event, ...who } };
   }

@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
-export const REJECTION_REASONS = ['unauthorized', 'malformed', 'too_large', 'unknown_event', 'temporal_unavailable'] as const;
+export const REJECTION_REASONS = ['unauthorized', 'malformed', 'too_large', 'unknown_event', 'temporal_unavailable', 'oauth_unavailable'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 export type EventOutcome = 'accepted' | RejectionReason;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type InstallationGrant } from '../bitrix24/app-installation';
 import { type ContactEventName, type DealEventName } from '../../workflows/crm-event';
 import { entityKindOf, type EntityKind } from '../intake/entity-notice';
 
@@ -20,9 +21,25 @@ const credentialsSchema = z.object({
   }),
 });
 
-const eventNameSchema = z.object({ event: z.string({ error: 'is required' }).min(1, 'must not be empty') });
+const requiredText = z.string({ error: 'is required' }).min(1, 'must not be empty');
+
+const eventNameSchema = z.object({ event: requiredText });
 
 const requiredObject = (issue: { input?: unknown }): string => (issue.input === undefined ? 'is required' : 'must be an object');
+
+const installationSchema = z.object({
+  auth: z.object(
+    {
+      member_id: requiredText,
+      application_token: requiredText,
+      access_token: requiredText,
+      refresh_token: requiredText,
+      client_endpoint: z.url({ protocol: /^https?$/, error: 'must be the portal REST URL' }),
+      expires: positiveInteger,
+    },
+    { error: requiredObject },
+  ),
+});
 
 const entityEventSchema = z.object({
   data: z.object({ FIELDS: z.object({ ID: positiveInteger }, { error: requiredObject }) }, { error: requiredObject }),
@@ -51,6 +68,24 @@ export function readCredentials(body: unknown): EventCredentials | null {
   const result = credentialsSchema.safeParse(body);
   if (!result.success) return null;
   return { memberId: result.data.auth.member_id, applicationToken: result.data.auth.application_token };
+}
+
+/** ONAPPINSTALL's grant: the installing administrator's tokens and the application token of this installation. */
+export function readInstallationGrant(body: unknown): Parsed<InstallationGrant> {
+  const result = installationSchema.safeParse(body, { reportInput: false });
+  if (!result.success) return { ok: false, problem: describeIssues(result.error) };
+  const { auth } = result.data;
+  return {
+    ok: true,
+    value: {
+      memberId: auth.member_id,
+      accessToken: auth.access_token,
+      refreshToken: auth.refresh_token,
+      applicationToken: auth.application_token,
+      clientEndpoint: auth.client_endpoint,
+      expiresAt: auth.expires * 1000,
+    },
+  };
 }
 
 /** The upper-case event name; Bitrix24 always sends it, so its absence means the body is not an event. */

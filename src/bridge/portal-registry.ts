@@ -1,11 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { type TokenStore } from '../bitrix24/token-store';
 import { PORTAL_KEY_PATTERN, PORTAL_KEY_RULE } from '../config/portal-key';
 
-/** One Bitrix24 portal the bridge accepts events from. `key` names it in workflow ids (see src/config/portal-key.ts). */
+/**
+ * One Bitrix24 portal the bridge accepts events from. `key` names it in workflow ids (see src/config/portal-key.ts).
+ * Without `applicationToken` the portal runs the engine as an installed application: its token arrives with
+ * ONAPPINSTALL and is kept in the installations' token store.
+ */
 export interface PortalConfig {
   key: string;
   memberId: string;
-  applicationToken: string;
+  applicationToken?: string;
 }
 
 export interface AuthenticatedPortal {
@@ -22,19 +27,26 @@ function digest(text: string): Buffer {
  * compared digest to digest, so the comparison takes the same time whatever the token's length or content.
  */
 export class PortalRegistry {
-  private readonly byMemberId = new Map<string, { key: string; tokenDigest: Buffer }>();
+  private readonly byMemberId = new Map<string, { key: string; tokenDigest: Buffer | null }>();
 
-  constructor(portals: readonly PortalConfig[]) {
+  /** `installations`: where installed applications keep their tokens; required when a portal has no configured token. */
+  constructor(
+    portals: readonly PortalConfig[],
+    private readonly installations: TokenStore | null = null,
+  ) {
     const keys = new Set<string>();
     portals.forEach((portal, index) => {
       const where = `portals[${index}]`;
       if (!PORTAL_KEY_PATTERN.test(portal.key)) throw new Error(`${where}.key: "${portal.key}" ${PORTAL_KEY_RULE}`);
       if (portal.memberId.length === 0) throw new Error(`${where}.memberId: must not be empty`);
-      if (portal.applicationToken.length === 0) throw new Error(`${where}.applicationToken: must not be empty`);
+      if (portal.applicationToken === '') throw new Error(`${where}.applicationToken: must not be empty`);
+      if (portal.applicationToken === undefined && installations === null) {
+        throw new Error(`${where}.applicationToken: is required unless the OAuth application is configured (its installs bring the token with ONAPPINSTALL)`);
+      }
       if (keys.has(portal.key)) throw new Error(`${where}.key: "${portal.key}" is configured twice`);
       if (this.byMemberId.has(portal.memberId)) throw new Error(`${where}.memberId: this member id is configured twice`);
       keys.add(portal.key);
-      this.byMemberId.set(portal.memberId, { key: portal.key, tokenDigest: digest(portal.applicationToken) });
+      this.byMemberId.set(portal.memberId, { key: portal.key, tokenDigest: portal.applicationToken === undefined ? null : digest(portal.applicationToken) });
     });
   }
 
@@ -42,10 +54,23 @@ export class PortalRegistry {
     return this.byMemberId.size;
   }
 
-  /** The portal whose member id and application token both match, or null. */
-  authenticate(memberId: string, applicationToken: string): AuthenticatedPortal | null {
+  /** The portal whose member id and application token both match, or null (also for an application not installed yet). */
+  async authenticate(memberId: string, applicationToken: string): Promise<AuthenticatedPortal | null> {
     const portal = this.byMemberId.get(memberId);
     if (portal === undefined) return null;
-    return timingSafeEqual(portal.tokenDigest, digest(applicationToken)) ? { key: portal.key, memberId } : null;
+    const expected = portal.tokenDigest ?? (await this.installedTokenDigest(memberId));
+    return expected !== null && timingSafeEqual(expected, digest(applicationToken)) ? { key: portal.key, memberId } : null;
+  }
+
+  /** A configured portal whose token comes from installing the application there, or null. */
+  installable(memberId: string): AuthenticatedPortal | null {
+    const portal = this.byMemberId.get(memberId);
+    return portal !== undefined && portal.tokenDigest === null ? { key: portal.key, memberId } : null;
+  }
+
+  private async installedTokenDigest(memberId: string): Promise<Buffer | null> {
+    // Read on every event rather than cached: the worker and other bridge replicas share the store.
+    const token = (await this.installations?.load(memberId))?.applicationToken;
+    return token === undefined ? null : digest(token);
   }
 }

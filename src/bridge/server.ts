@@ -1,6 +1,7 @@
 import { type Client } from '@temporalio/client';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
+import { type InstallationOptions } from '../bitrix24/app-installation';
 import { handleEvent, type EventLogContext } from './event-route';
 import { BridgeMetrics } from './metrics';
 import { type PortalConfig, PortalRegistry } from './portal-registry';
@@ -15,6 +16,8 @@ export const DEFAULT_READINESS_DEADLINE_MS = 1_000;
 
 export interface BridgeServerOptions {
   portals: readonly PortalConfig[];
+  /** The OAuth application whose installs (ONAPPINSTALL) bring the tokens of portals configured without one. */
+  installations?: InstallationOptions;
   temporal: Client;
   /** Task queue of the entity workflows the events start; default the loyalty queue. */
   taskQueue?: string;
@@ -32,7 +35,8 @@ export interface BridgeServer {
 
 /** The bridge's HTTP application, not yet listening (use `app.inject` or `startBridge`). */
 export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
-  const registry = new PortalRegistry(options.portals);
+  const installations = options.installations ?? null;
+  const registry = new PortalRegistry(options.portals, installations?.tokenStore ?? null);
   const metrics = new BridgeMetrics();
   const app = createFastify(options);
   const outcomes = new WeakMap<FastifyRequest, EventLogContext>();
@@ -55,6 +59,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
 
   const deps = {
     registry,
+    installations,
     temporal: options.temporal,
     taskQueue: options.taskQueue ?? LOYALTY_TASK_QUEUE,
     temporalDeadlineMs: options.temporalDeadlineMs ?? DEFAULT_TEMPORAL_DEADLINE_MS,

@@ -1,4 +1,5 @@
 import { type Bitrix24Client, createOAuthClient, createWebhookClient, JsonFileTokenStore, LeakyBucket, type LeakyBucketLimits } from '../bitrix24';
+import { type InstallationOptions } from '../bitrix24/app-installation';
 import type { BitrixAccess } from '../config/env';
 
 /**
@@ -17,4 +18,14 @@ export function portalClient(access: BitrixAccess | null, options: { tokenUrl?: 
     tokenStore: new JsonFileTokenStore(access.tokenFile),
     ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl }),
   });
+}
+
+/**
+ * The bridge's side of the OAuth application: where installs (ONAPPINSTALL) are verified and recorded — the same
+ * token file the worker reads. Nothing for a webhook, which is never installed.
+ */
+export function installationsOf(access: BitrixAccess | null, tokenUrl?: string): { installations?: InstallationOptions } {
+  if (access?.mode !== 'oauth') return {};
+  const installations: InstallationOptions = { app: { clientId: access.clientId, clientSecret: access.clientSecret }, tokenStore: new JsonFileTokenStore(access.tokenFile) };
+  return { installations: tokenUrl === undefined ? installations : { ...installations, tokenUrl } };
 }

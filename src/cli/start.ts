@@ -19,7 +19,7 @@ import { type PortalRate, readPortalRate } from '../worker/portal-plan';
 import { localAdminToken, runAdminApi } from './admin';
 import { connectAtStart } from './connect-at-start';
 import { addEngineOptions, configured, engineEnv, engineProgramme, type EngineFlags } from './configuration';
-import { portalClient } from './portal-client';
+import { installationsOf, portalClient } from './portal-client';
 import { lazyTemporalClient } from './temporal-client';
 import { waitForShutdownSignal } from './shutdown-signal';
 
@@ -160,19 +160,20 @@ const SANDBOX_MEMBER_ID = 'sandbox0member0id0000000000000000';
  * LOYALTY_PORTALS / LOYALTY_PORTALS_FILE, or stays off without them (the reconciler still finds every change).
  */
 async function startEventBridge(env: EngineEnv, client: Client, stops: Stops): Promise<SandboxDelivery | null> {
-  const sandboxPortal: PortalConfig = { key: env.portal, memberId: SANDBOX_MEMBER_ID, applicationToken: randomBytes(24).toString('base64url') };
+  const sandboxToken = randomBytes(24).toString('base64url');
+  const sandboxPortal: PortalConfig = { key: env.portal, memberId: SANDBOX_MEMBER_ID, applicationToken: sandboxToken };
   const portals = env.bitrix24.access === null ? [sandboxPortal] : configuredBridgePortals();
   if (portals === null) {
     console.log('Bridge: off (LOYALTY_PORTALS / LOYALTY_PORTALS_FILE unset); portal changes arrive through the reconciler');
     return null;
   }
   const logger = createJsonLogger({ service: 'bridge', level: 'warn' });
-  const bridge = await startBridge({ portals, temporal: client, taskQueue: env.taskQueue, port: env.bridgePort, logger });
+  const bridge = await startBridge({ portals, ...installationsOf(env.bitrix24.access), temporal: client, taskQueue: env.taskQueue, port: env.bridgePort, logger });
   stops.push(() => bridge.stop());
   const handlerUrl = `${bridge.url}${EVENTS_PATH}`;
   console.log(`Webhook bridge:      ${handlerUrl}${env.bitrix24.access === null ? ' (the sandbox portal sends its CRM events here)' : ''}`);
   if (env.bitrix24.access !== null) return null;
-  return { memberId: SANDBOX_MEMBER_ID, webhook: { handlerUrl, events: [...LOYALTY_EVENTS], applicationToken: sandboxPortal.applicationToken } };
+  return { memberId: SANDBOX_MEMBER_ID, webhook: { handlerUrl, events: [...LOYALTY_EVENTS], applicationToken: sandboxToken } };
 }
 
 function configuredBridgePortals(): PortalConfig[] | null {

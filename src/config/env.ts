@@ -36,7 +36,6 @@ const envSchema = z.object({
   BITRIX24_CLIENT_SECRET: secret(1),
   BITRIX24_MEMBER_ID: optionalText,
   BITRIX24_TOKEN_FILE: optionalText,
-  BITRIX24_APPLICATION_TOKEN: secret(8),
   LOYALTY_BRIDGE_PORT: port(8080),
   LOYALTY_ADMIN_PORT: port(8081),
   LOYALTY_ADMIN_TOKEN: secret(24),
@@ -107,7 +106,7 @@ export interface EngineEnv {
   portal: string;
   taskQueue: string;
   rulesFile: string;
-  bitrix24: { access: BitrixAccess | null; applicationToken: string | null };
+  bitrix24: { access: BitrixAccess | null };
   bridgePort: number;
   admin: { port: number; token: string | null };
   /** A prebuilt workflow bundle; null: bundled when the worker starts. */
@@ -146,7 +145,7 @@ export function loadEngineEnv(env: Env, requirements: EnvRequirements = {}, over
     portal: v.LOYALTY_PORTAL,
     taskQueue: v.LOYALTY_TASK_QUEUE,
     rulesFile: v.LOYALTY_RULES_FILE,
-    bitrix24: { access: accessOf(v), applicationToken: v.BITRIX24_APPLICATION_TOKEN ?? null },
+    bitrix24: { access: accessOf(v) },
     bridgePort: v.LOYALTY_BRIDGE_PORT,
     admin: { port: v.LOYALTY_ADMIN_PORT, token: v.LOYALTY_ADMIN_TOKEN ?? null },
     workflowBundle: v.LOYALTY_WORKFLOW_BUNDLE ?? null,
@@ -203,7 +202,6 @@ export function describeEngineEnv(config: EngineEnv): Record<string, string> {
       access === null ? 'no portal access configured'
       : access.mode === 'webhook' ? `webhook ${new URL(access.webhookUrl).origin}/rest/${HIDDEN}`
       : `OAuth app ${access.clientId} on member ${access.memberId}`,
-    applicationToken: config.bitrix24.applicationToken === null ? 'not set' : HIDDEN,
     ports: `bridge ${config.bridgePort}, admin ${config.admin.port}`,
     adminToken: config.admin.token === null ? 'not set' : HIDDEN,
   };

@@ -26,7 +26,8 @@
  * /sandbox/deals/:id/product-rows, /sandbox/deals/:id/comments.
  */
 import { registerAdminRoutes } from './admin';
-import { EventDispatcher } from './events/delivery';
+import { ApplicationLifecycle } from './app-lifecycle';
+import { type DeliveryRecord, EventDispatcher } from './events/delivery';
 import { FaultInjector } from './faults';
 import { type IssuedToken, type PortalEndpoints, TokenAuthority } from './oauth';
 import { SandboxPortal } from './portal';
@@ -50,6 +51,10 @@ export interface SandboxHandle {
   setLimits(l: SandboxOptions['limits']): void;
   /** Installs-time style token pair for an app; `expiresAt` is unix seconds, like `expires` in the token payload. */
   issueOAuthToken(clientId: string, opts?: { expiresInSeconds?: number }): IssuedToken;
+  /** An administrator installs the app: ONAPPINSTALL with a fresh token pair goes to `handlerUrl` (awaited). */
+  installApplication(clientId: string, handlerUrl: string): Promise<DeliveryRecord>;
+  /** An administrator removes the app: its tokens and bindings are revoked, ONAPPUNINSTALL goes to `handlerUrl`. */
+  uninstallApplication(clientId: string, handlerUrl: string): Promise<DeliveryRecord>;
   portal: SandboxPortal;
   stop(): Promise<void>;
 }
@@ -91,6 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tokens = new TokenAuthority(currentState, options.oauthApps ?? [], now, endpoints);
   const dispatcher: EventDispatcher = new EventDispatcher(currentState, options.outgoingWebhooks ?? [], faults, tokens, endpoints, now);
   const portal: SandboxPortal = new SandboxPortal(now, timeZone, dispatcher, persist);
+  const applications = new ApplicationLifecycle(currentState, tokens, dispatcher, endpoints, now);
 
   const snapshot = options.snapshotFile ? loadSnapshot(options.snapshotFile) : undefined;
   if (snapshot) portal.state = snapshot;
@@ -143,6 +149,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setFaults: (f) => faults.set(f),
     setLimits: (l) => limits.configure(l === undefined ? DEFAULT_LIMITS : l),
     issueOAuthToken: (clientId, opts) => tokens.issue(clientId, 1, opts?.expiresInSeconds),
+    installApplication: (clientId, handlerUrl) => applications.install(clientId, handlerUrl),
+    uninstallApplication: (clientId, handlerUrl) => applications.uninstall(clientId, handlerUrl),
     portal,
     stop: async () => {
       for (const timer of hangs) clearTimeout(timer);

@@ -150,11 +150,12 @@ describe('Bitrix24 client contract — sandbox, OAuth application', () => {
     await sandbox?.stop();
   });
 
-  function installApp(expiresInSeconds = 3600) {
+  function installApp(expiresInSeconds = 3600, memberId?: string) {
     const issued = running().issueOAuthToken(app.clientId, { expiresInSeconds });
     const store = new InMemoryTokenStore([
       {
-        memberId: issued.memberId,
+        memberId: memberId ?? issued.memberId,
+        applicationToken: 'application-token-of-the-install',
         accessToken: issued.accessToken,
         refreshToken: issued.refreshToken,
         // The sandbox reports unix seconds like the token payload's `expires`.
@@ -163,7 +164,7 @@ describe('Bitrix24 client contract — sandbox, OAuth application', () => {
       },
     ]);
     const transport = new CountingTransport();
-    const client = createOAuthClient({ memberId: issued.memberId, app, tokenStore: store, tokenUrl: running().oauthEndpoint, transport, rateLimiter: false });
+    const client = createOAuthClient({ memberId: memberId ?? issued.memberId, app, tokenStore: store, tokenUrl: running().oauthEndpoint, transport, rateLimiter: false });
     return { issued, store, transport, client };
   }
 
@@ -178,8 +179,18 @@ describe('Bitrix24 client contract — sandbox, OAuth application', () => {
     expect(stored?.refreshToken).toBeDefined();
     expect(stored?.refreshToken).not.toBe(issued.refreshToken);
     expect(stored?.accessToken).not.toBe(issued.accessToken);
+    // The bridge checks events against it: a refresh must never drop the installation's application token.
+    expect(stored?.applicationToken).toBe('application-token-of-the-install');
     await client.run(pipelines.categories());
     expect(transport.tokenRequests).toBe(1);
+  });
+
+  it('refuses to store refreshed tokens the OAuth server issued for another portal', async () => {
+    const { store, client } = installApp(60, 'member-of-another-portal');
+    const before = await store.load('member-of-another-portal');
+    now += 2 * 60 * 60 * 1000;
+    await expect(client.run(pipelines.categories())).rejects.toMatchObject({ name: 'AuthError', code: 'WRONG_PORTAL' });
+    expect(await store.load('member-of-another-portal')).toEqual(before);
   });
 
   it('two processes sharing a token file refresh once: the other waits for the lock and uses the rotated pair', async () => {

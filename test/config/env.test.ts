@@ -27,7 +27,7 @@ describe('engine environment', () => {
       portal: 'sandbox',
       taskQueue: 'loyalty',
       rulesFile: 'loyalty.config.yaml',
-      bitrix24: { access: null, applicationToken: null },
+      bitrix24: { access: null },
       bridgePort: 8080,
       admin: { port: 8081, token: null },
       workflowBundle: null,
@@ -97,17 +97,16 @@ describe('engine environment', () => {
   });
 
   it('never puts a secret into an error or a description', () => {
-    const secrets = { TEMPORAL_API_KEY: 'tmprl-key-123', BITRIX24_APPLICATION_TOKEN: 'app', LOYALTY_ADMIN_TOKEN: 'short-admin-token', BITRIX24_WEBHOOK_URL: 'ftp://x/rest/1/hunter2/' };
+    const secrets = { TEMPORAL_API_KEY: 'tmprl-key-123', LOYALTY_ADMIN_TOKEN: 'short-admin-token', BITRIX24_WEBHOOK_URL: 'ftp://x/rest/1/hunter2/' };
     const errors = errorsFor(secrets);
     expect(errors).toEqual([
       'BITRIX24_WEBHOOK_URL: must be an http(s) URL such as https://portal/rest/1/secret/',
-      'BITRIX24_APPLICATION_TOKEN: must be at least 8 characters',
       'LOYALTY_ADMIN_TOKEN: must be at least 24 characters',
     ]);
     for (const value of Object.values(secrets)) expect(errors.join('\n')).not.toContain(value);
-    const valid = { BITRIX24_WEBHOOK_URL: WEBHOOK, LOYALTY_ADMIN_TOKEN: ADMIN_TOKEN, TEMPORAL_API_KEY: 'tmprl-key-123', BITRIX24_APPLICATION_TOKEN: 'app-token-99' };
+    const valid = { BITRIX24_WEBHOOK_URL: WEBHOOK, LOYALTY_ADMIN_TOKEN: ADMIN_TOKEN, TEMPORAL_API_KEY: 'tmprl-key-123' };
     const described = JSON.stringify(describeEngineEnv(loadEngineEnv(valid)));
-    for (const secret of ['tmprl-key-123', 'app-token-99', ADMIN_TOKEN, 's3cr3tw3bh00k']) expect(described).not.toContain(secret);
+    for (const secret of ['tmprl-key-123', ADMIN_TOKEN, 's3cr3tw3bh00k']) expect(described).not.toContain(secret);
     expect(described).toContain('https://example.bitrix24.ru/rest/***');
   });
 });

@@ -72,7 +72,6 @@ describe('secrets stay out of logs and errors', () => {
           LOYALTY_PORTAL: 'not a portal/key',
           BITRIX24_WEBHOOK_URL: `ftp://portal/rest/1/${SECRETS.webhookSecret}/`,
           BITRIX24_CLIENT_SECRET: SECRETS.clientSecret,
-          BITRIX24_APPLICATION_TOKEN: SECRETS.applicationToken,
           LOYALTY_ADMIN_TOKEN: SECRETS.shortAdminToken,
           TEMPORAL_API_KEY: SECRETS.apiKey,
           TEMPORAL_ADDRESS: SECRETS.apiKey,

@@ -132,6 +132,12 @@ export class EventDispatcher {
     return pairs;
   }
 
+  /** Posts one event now, outside the fault injector: the install and uninstall an administrator performs. */
+  async postNow(handler: string, event: string, pairs: [string, string][]): Promise<DeliveryRecord> {
+    await this.post(handler, event, encodeFormPairs(pairs));
+    return this.log.at(-1)!;
+  }
+
   private async post(handler: string, event: string, body: string): Promise<void> {
     const record: DeliveryRecord = { seq: ++this.seq, event, handler, body, status: 'failed', atMs: this.now() };
     try {
