@@ -12,15 +12,16 @@
  *   npx tsx bench/customer-year.ts --customers 1000 --deals-per-customer 4 --cached-workflows 100
  */
 import { randomUUID } from 'node:crypto';
-import type { Client, ConnectionPlugin } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import { customerSearchAttributes } from '../activities/customer-workflows';
 import { loadProgramme } from '../src/config/load-programme';
 import { cashbackAmountFor } from '../src/domain/cashback-rules';
 import type { Programme } from '../src/domain/programme';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
+import { createTimeSkippingEnvironment } from '../src/temporal/time-skipping';
 import { resolveTimeSkippingServer } from '../src/temporal/tools';
 import { contactWorkflowId } from '../src/temporal/workflow-ids';
 import { createBitrix24Worker, createLoyaltyWorker, runWorker } from '../src/worker/create-worker';
@@ -69,23 +70,6 @@ async function historyOf(client: Client, workflowId: string, firstRunId: string)
   return result;
 }
 
-/**
- * The test environment's client pings the server every 30 s. A sleep across the year-end burst is one call open for
- * minutes with nothing else on that connection; the Java test server answers the pings with GOAWAY (too_many_pings)
- * and the client's retry sends the sleep again — the duplicate leaves a time-skipping lock behind, and from then on
- * workflow time only passes at wall-clock speed. Measured: 2 000 customers stopped at 17 December (the reminders) until
- * one extra unlock released it; this is also why earlier 10 000-customer runs "never finished". Without keepalive
- * pings no GOAWAY comes, and without retries a broken call fails the run instead of silently doubling.
- */
-const longSleepsStayOneCall: ConnectionPlugin = {
-  name: 'bench-long-sleeps-stay-one-call',
-  configureConnection: (options) => ({
-    ...options,
-    channelArgs: { ...options.channelArgs, 'grpc.keepalive_time_ms': 2 ** 31 - 1, 'grpc.keepalive_permit_without_calls': 0 },
-    interceptors: [],
-  }),
-};
-
 /** The Java test server starts with no custom search attributes; the engine's start requests carry them. */
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const searchAttributes = Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]));
@@ -106,7 +90,7 @@ async function main(): Promise<void> {
   process.env.TEMPORAL_TEST_SERVER_HEAP ??= '12g';
   quietTemporalRuntime();
   const memoryAtStart = memoryMiB();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: server.executable }, plugins: [longSleepsStayOneCall] });
+  const env = await createTimeSkippingEnvironment(server.executable);
   await registerSearchAttributes(env);
   const portal = `bench-year-${randomUUID().slice(0, 8)}`;
   let projections = 0;

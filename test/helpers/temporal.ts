@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { createTimeSkippingEnvironment } from '../../src/temporal/time-skipping';
 import { createBitrix24Worker, runWorker, type RunningWorker } from '../../src/worker/create-worker';
 import { PLAN_LIMITS } from '../../src/worker/portal-plan';
 
@@ -41,9 +42,7 @@ export async function connectToDevServer(): Promise<TestWorkflowEnvironment> {
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const serverPath = inject('timeSkippingServerPath');
-  return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: serverPath ? { type: 'existing-path', path: serverPath } : { type: 'cached-download' } },
-  });
+  return createTimeSkippingEnvironment(serverPath ? { type: 'existing-path', path: serverPath } : { type: 'cached-download' });
 }
 
 /**
