@@ -10,7 +10,6 @@ export interface InstallationGrant {
   applicationToken: string;
   /** The portal's REST base as the request says; replaced by the OAuth server's answer. */
   clientEndpoint: string;
-  expiresAt: number;
 }
 
 export interface InstallationOptions {
@@ -28,7 +27,9 @@ export interface InstallationOptions {
  * install gets nowhere. The exchanged pair and the application token are saved together, under the store's lock.
  */
 export async function acceptInstallation(options: InstallationOptions, grant: InstallationGrant): Promise<OAuthTokens> {
-  const { applicationToken, ...tokens } = grant;
+  const { applicationToken, ...received } = grant;
+  // Exchanged at once, so the request's expiry (Bitrix24's docs do not promise `auth[expires]` here) never matters.
+  const tokens = { ...received, expiresAt: 0 };
   const tokenUrl = options.tokenUrl ?? tokenUrlFor(undefined);
   const store = options.tokenStore;
   return store.exclusively(async () => {

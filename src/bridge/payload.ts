@@ -35,7 +35,6 @@ const installationSchema = z.object({
       access_token: requiredText,
       refresh_token: requiredText,
       client_endpoint: z.url({ protocol: /^https?$/, error: 'must be the portal REST URL' }),
-      expires: positiveInteger,
     },
     { error: requiredObject },
   ),
@@ -83,7 +82,6 @@ export function readInstallationGrant(body: unknown): Parsed<InstallationGrant> 
       refreshToken: auth.refresh_token,
       applicationToken: auth.application_token,
       clientEndpoint: auth.client_endpoint,
-      expiresAt: auth.expires * 1000,
     },
   };
 }

@@ -29,8 +29,8 @@ export class ApplicationLifecycle {
       ['data[INSTALLED]', 'Y'],
       ['data[LANGUAGE_ID]', 'ru'],
       ['ts', this.timestamp()],
+      // The key set of Bitrix24's ONAPPINSTALL documentation (no `expires`, no `user_id`, unlike CRM events).
       ['auth[access_token]', issued.accessToken],
-      ['auth[expires]', String(issued.expiresAt)],
       ['auth[expires_in]', String(ACCESS_TOKEN_SECONDS)],
       ['auth[scope]', APP_SCOPE],
       ['auth[domain]', endpoints.domain],
@@ -38,7 +38,6 @@ export class ApplicationLifecycle {
       ['auth[status]', 'L'],
       ['auth[client_endpoint]', endpoints.clientEndpoint],
       ['auth[member_id]', endpoints.memberId],
-      ['auth[user_id]', String(INSTALLING_ADMIN)],
       ['auth[refresh_token]', issued.refreshToken],
       ['auth[application_token]', this.tokens.app(clientId).applicationToken],
     ]);

@@ -1,7 +1,7 @@
 import qs from 'qs';
 import { describe, expect, it } from 'vitest';
-import { entityKindOf, readCredentials, readEntityEvent, readEventName } from '../../src/bridge/payload';
-import { APPLICATION_TOKEN, MEMBER_ID, appEventBody, outgoingWebhookBody } from './wire-bodies';
+import { entityKindOf, readCredentials, readEntityEvent, readEventName, readInstallationGrant } from '../../src/bridge/payload';
+import { ACCESS_TOKEN, APPLICATION_TOKEN, MEMBER_ID, REFRESH_TOKEN, appEventBody, appInstallBody, outgoingWebhookBody } from './wire-bodies';
 
 const decode = (body: string): unknown => qs.parse(body);
 
@@ -20,6 +20,15 @@ describe('event payload from the Bitrix24 wire format', () => {
     const body = decode(outgoingWebhookBody('ONCRMDEALUPDATE', '7'));
     expect(readCredentials(body)).toEqual({ memberId: MEMBER_ID, applicationToken: APPLICATION_TOKEN });
     expect(readEntityEvent(body, 'ONCRMDEALUPDATE')).toEqual({ ok: true, value: { event: 'ONCRMDEALUPDATE', kind: 'deal', entityId: 7, ts: 1727018926 } });
+  });
+
+  it('reads the install grant from ONAPPINSTALL, and names a missing token by its wire key', () => {
+    expect(readInstallationGrant(decode(appInstallBody()))).toEqual({
+      ok: true,
+      value: { memberId: MEMBER_ID, accessToken: ACCESS_TOKEN, refreshToken: REFRESH_TOKEN, applicationToken: APPLICATION_TOKEN, clientEndpoint: 'https://b24-example.bitrix24.ru/rest/' },
+    });
+    expect(readInstallationGrant(decode(appEventBody('ONAPPINSTALL', 1)))).toEqual({ ok: false, problem: 'auth[refresh_token]: is required' });
+    expect(readInstallationGrant({ event: 'ONAPPINSTALL' })).toEqual({ ok: false, problem: 'auth: is required' });
   });
 
   it('accepts the same event as JSON with numbers', () => {

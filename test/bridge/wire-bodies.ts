@@ -41,3 +41,27 @@ export function outgoingWebhookBody(event: string, id: string | number, token = 
     `auth%5Bapplication_token%5D=${token}`,
   ].join('&');
 }
+
+export const REFRESH_TOKEN = 'r2norf609228iwyjjpvfv6wsvuja4p8z';
+
+/** ONAPPINSTALL with the key set of Bitrix24's documentation: a refresh token, `expires_in` but no `expires`. */
+export function appInstallBody(): string {
+  return [
+    'event=ONAPPINSTALL',
+    'data%5BVERSION%5D=1',
+    'data%5BACTIVE%5D=Y',
+    'data%5BINSTALLED%5D=Y',
+    'data%5BLANGUAGE_ID%5D=ru',
+    'ts=1727018926',
+    `auth%5Baccess_token%5D=${ACCESS_TOKEN}`,
+    'auth%5Bexpires_in%5D=3600',
+    'auth%5Bscope%5D=crm%2Cuser_brief',
+    'auth%5Bdomain%5D=b24-example.bitrix24.ru',
+    'auth%5Bserver_endpoint%5D=https%3A%2F%2Foauth.bitrix.info%2Frest%2F',
+    'auth%5Bstatus%5D=L',
+    'auth%5Bclient_endpoint%5D=https%3A%2F%2Fb24-example.bitrix24.ru%2Frest%2F',
+    `auth%5Bmember_id%5D=${MEMBER_ID}`,
+    `auth%5Brefresh_token%5D=${REFRESH_TOKEN}`,
+    `auth%5Bapplication_token%5D=${APPLICATION_TOKEN}`,
+  ].join('&');
+}
