@@ -20,16 +20,17 @@ export interface InstallRouteDeps {
  */
 export async function handleInstall(deps: InstallRouteDeps, body: unknown): Promise<EventAnswer> {
   const event = INSTALL_EVENT;
+  const message = 'auth[member_id]: no portal configured here installs this application';
+  const refused: EventAnswer = { status: 401, body: { error: 'unauthorized', message }, log: { outcome: 'unauthorized', event } };
+  const { installations } = deps;
+  if (installations === null) return refused;
   const grant = readInstallationGrant(body);
   if (!grant.ok) return { status: 400, body: { error: 'malformed', message: grant.problem }, log: { outcome: 'malformed', event } };
-  const portal = deps.installations === null ? null : deps.registry.installable(grant.value.memberId);
-  if (deps.installations === null || portal === null) {
-    const message = 'auth[member_id]: no portal configured here installs this application';
-    return { status: 401, body: { error: 'unauthorized', message }, log: { outcome: 'unauthorized', event } };
-  }
+  const portal = deps.registry.installable(grant.value.memberId);
+  if (portal === null) return refused;
   const log = { event, portal: portal.key };
   try {
-    await acceptInstallation(deps.installations, grant.value);
+    await acceptInstallation(installations, grant.value);
   } catch (error) {
     if (error instanceof Bitrix24Error && !error.retryable) {
       const message = 'the install was not recorded: Bitrix24 did not confirm its tokens for this application and portal';
