@@ -270,7 +270,7 @@ async function referralProgramme(input: ReferralInput): Promise<ReferralMemory> 
     const { percent, qualifiedCount, source } = viewOf(input.contactId, memory, programme).discount;
     record('programme-changed', `the programme changed: referral discount ${formatPercent(before)} → ${formatPercent(percent)} with ${qualifiedCount} qualified referral(s); rewards already paid stay`);
     if (source === 'referrer-tier' && percent > before && wf.patched(RULES_RAISE_NOTICE_PATCH)) {
-      memory.outbox.push({ kind: 'notify', notification: { kind: 'thresholdReached', contactId: input.contactId, qualifiedReferrals: qualifiedCount, percent } });
+      memory.outbox.push(tierReachedNotice(input.contactId, qualifiedCount, percent));
     }
   }
 
@@ -374,9 +374,14 @@ function noticesOf(decision: ReferralDecision, state: ReferralState, programme: 
   if (decision.kind === 'linked') return notify({ kind: 'referralNew', contactId: Number(decision.referrerId), referredContactId: Number(decision.referredId) });
   if (decision.kind === 'qualified' && decision.referrerPercentAfter > decision.referrerPercentBefore) {
     const { qualifiedCount } = referrerDiscount(state, decision.referrerId, programme);
-    return notify({ kind: 'thresholdReached', contactId: Number(decision.referrerId), qualifiedReferrals: qualifiedCount, percent: decision.referrerPercentAfter });
+    return [tierReachedNotice(Number(decision.referrerId), qualifiedCount, decision.referrerPercentAfter)];
   }
   return [];
+}
+
+/** The referrer reached a higher referral discount tier, by a referral or by a rules change. */
+function tierReachedNotice(referrerId: number, qualifiedReferrals: number, percent: number): ReferralEffect {
+  return { kind: 'notify', notification: { kind: 'thresholdReached', contactId: referrerId, qualifiedReferrals, percent } };
 }
 
 /** The CRM comments, rewards and messages a decision leads to. Every one carries its own idempotency key. */
