@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       simulatedDays: DAYS_SIMULATED,
       wallSeconds: simulatedSeconds,
       crmProjections: { calls: projections, activity: 'no-op counter (not the Bitrix24 client)' },
-      managerNotices: { calls: notices, activity: 'no-op counter (expiry reminders)' },
+      managerNotices: { calls: notices, activity: 'no-op counter (accrual notices and expiry reminders)' },
       workerTuning: tuning,
       memoryMiB: { processStart: memoryAtStart, workerStarted: memoryWithWorker, afterYear: memoryAfterYear, peakRss: Math.round((peakRss / 1024 / 1024) * 10) / 10 },
       memoryNote:
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     console.log(`${customers} customers × ${dealsPerCustomer} won deals over ${DAYS_SIMULATED} days of workflow time: ${simulatedSeconds.toFixed(0)} s wall`);
     console.log('memory (MiB):', result.memoryMiB);
     console.log('history per customer-year (all runs):', result.historyPerCustomerYear);
-    console.log(`CRM projections (no-op activity): ${projections}; manager notices (no-op activity): ${notices}`);
+    console.log(`CRM projections (no-op activity): ${projections}; manager notices, accruals and reminders (no-op activity): ${notices}`);
     // A non-default cache is a comparison run: it must not replace the production-tuning figures.
     const name = tuning.maxCachedWorkflows === production.maxCachedWorkflows ? 'customer-year' : `customer-year-cache-${tuning.maxCachedWorkflows}`;
     console.log(`written ${await writeResult(name, result)}`);
