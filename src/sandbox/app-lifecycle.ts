@@ -1,5 +1,5 @@
 import { type DeliveryRecord, type EventDispatcher } from './events/delivery';
-import { ACCESS_TOKEN_SECONDS, APP_SCOPE, type PortalEndpoints, type TokenAuthority } from './oauth';
+import { type PortalEndpoints, type TokenAuthority, tokenSessionPairs } from './oauth';
 import { type PortalState } from './state/store';
 
 const INSTALLING_ADMIN = 1;
@@ -31,13 +31,7 @@ export class ApplicationLifecycle {
       ['ts', this.timestamp()],
       // The key set of Bitrix24's ONAPPINSTALL documentation (no `expires`, no `user_id`, unlike CRM events).
       ['auth[access_token]', issued.accessToken],
-      ['auth[expires_in]', String(ACCESS_TOKEN_SECONDS)],
-      ['auth[scope]', APP_SCOPE],
-      ['auth[domain]', endpoints.domain],
-      ['auth[server_endpoint]', endpoints.serverEndpoint],
-      ['auth[status]', 'L'],
-      ['auth[client_endpoint]', endpoints.clientEndpoint],
-      ['auth[member_id]', endpoints.memberId],
+      ...tokenSessionPairs(endpoints),
       ['auth[refresh_token]', issued.refreshToken],
       ['auth[application_token]', this.tokens.app(clientId).applicationToken],
     ]);

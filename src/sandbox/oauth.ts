@@ -21,6 +21,19 @@ export interface PortalEndpoints {
   serverEndpoint: string;
 }
 
+/** The `auth[...]` keys that travel with a user's access token, between its expiry and whose it is. */
+export function tokenSessionPairs(endpoints: PortalEndpoints): [string, string][] {
+  return [
+    ['auth[expires_in]', String(ACCESS_TOKEN_SECONDS)],
+    ['auth[scope]', APP_SCOPE],
+    ['auth[domain]', endpoints.domain],
+    ['auth[server_endpoint]', endpoints.serverEndpoint],
+    ['auth[status]', 'L'],
+    ['auth[client_endpoint]', endpoints.clientEndpoint],
+    ['auth[member_id]', endpoints.memberId],
+  ];
+}
+
 /** OAuth tokens of the installed apps: 1 h access tokens, 180 d refresh tokens rotated on every use. */
 export class TokenAuthority {
   constructor(

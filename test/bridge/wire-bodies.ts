@@ -6,6 +6,17 @@ export const MEMBER_ID = 'a223c6b3710f85df22e9377d6c4f7553';
 export const APPLICATION_TOKEN = '51856fefc120afa4b628cc82d3935cce';
 export const ACCESS_TOKEN = 's1morf609228iwyjjpvfv6wsvuja4p8y';
 
+/** The keys that travel with a user's access token, between its expiry and whose it is. */
+const TOKEN_SESSION = [
+  'auth%5Bexpires_in%5D=3600',
+  'auth%5Bscope%5D=crm%2Cuser_brief',
+  'auth%5Bdomain%5D=b24-example.bitrix24.ru',
+  'auth%5Bserver_endpoint%5D=https%3A%2F%2Foauth.bitrix.info%2Frest%2F',
+  'auth%5Bstatus%5D=L',
+  'auth%5Bclient_endpoint%5D=https%3A%2F%2Fb24-example.bitrix24.ru%2Frest%2F',
+  `auth%5Bmember_id%5D=${MEMBER_ID}`,
+];
+
 /** An app subscription's event: carries a user's access token besides the always-present auth keys. */
 export function appEventBody(event: string, id: string | number, token = APPLICATION_TOKEN, ts = '1727018926'): string {
   return [
@@ -15,13 +26,7 @@ export function appEventBody(event: string, id: string | number, token = APPLICA
     `ts=${ts}`,
     `auth%5Baccess_token%5D=${ACCESS_TOKEN}`,
     'auth%5Bexpires%5D=1727022526',
-    'auth%5Bexpires_in%5D=3600',
-    'auth%5Bscope%5D=crm%2Cuser_brief',
-    'auth%5Bdomain%5D=b24-example.bitrix24.ru',
-    'auth%5Bserver_endpoint%5D=https%3A%2F%2Foauth.bitrix.info%2Frest%2F',
-    'auth%5Bstatus%5D=L',
-    'auth%5Bclient_endpoint%5D=https%3A%2F%2Fb24-example.bitrix24.ru%2Frest%2F',
-    `auth%5Bmember_id%5D=${MEMBER_ID}`,
+    ...TOKEN_SESSION,
     'auth%5Buser_id%5D=1',
     `auth%5Bapplication_token%5D=${token}`,
   ].join('&');
@@ -54,13 +59,7 @@ export function appInstallBody(): string {
     'data%5BLANGUAGE_ID%5D=ru',
     'ts=1727018926',
     `auth%5Baccess_token%5D=${ACCESS_TOKEN}`,
-    'auth%5Bexpires_in%5D=3600',
-    'auth%5Bscope%5D=crm%2Cuser_brief',
-    'auth%5Bdomain%5D=b24-example.bitrix24.ru',
-    'auth%5Bserver_endpoint%5D=https%3A%2F%2Foauth.bitrix.info%2Frest%2F',
-    'auth%5Bstatus%5D=L',
-    'auth%5Bclient_endpoint%5D=https%3A%2F%2Fb24-example.bitrix24.ru%2Frest%2F',
-    `auth%5Bmember_id%5D=${MEMBER_ID}`,
+    ...TOKEN_SESSION,
     `auth%5Brefresh_token%5D=${REFRESH_TOKEN}`,
     `auth%5Bapplication_token%5D=${APPLICATION_TOKEN}`,
   ].join('&');

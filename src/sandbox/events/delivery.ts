@@ -1,6 +1,6 @@
 import { type Actor, type EmittedEvent } from '../crm/context';
 import { type FaultInjector } from '../faults';
-import { type PortalEndpoints, type TokenAuthority, ACCESS_TOKEN_SECONDS, APP_SCOPE } from '../oauth';
+import { type PortalEndpoints, type TokenAuthority, tokenSessionPairs } from '../oauth';
 import { encodeFormPairs } from '../php-form';
 import { type EventBinding, type PortalState } from '../state/store';
 import { type OutgoingWebhook } from '../types';
@@ -110,13 +110,7 @@ export class EventDispatcher {
       pairs.push(
         ['auth[access_token]', issued.accessToken],
         ['auth[expires]', String(issued.expiresAt)],
-        ['auth[expires_in]', String(ACCESS_TOKEN_SECONDS)],
-        ['auth[scope]', APP_SCOPE],
-        ['auth[domain]', endpoints.domain],
-        ['auth[server_endpoint]', endpoints.serverEndpoint],
-        ['auth[status]', 'L'],
-        ['auth[client_endpoint]', endpoints.clientEndpoint],
-        ['auth[member_id]', endpoints.memberId],
+        ...tokenSessionPairs(endpoints),
         ['auth[user_id]', String(userId)],
         ['auth[application_token]', binding.applicationToken],
       );
