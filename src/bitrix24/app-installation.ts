@@ -20,27 +20,68 @@ export interface InstallationOptions {
   tokenUrl?: string;
 }
 
-/**
- * Records an installation only once Bitrix24's OAuth server — at the configured address, not the request's
- * `server_endpoint` — has exchanged the request's refresh token for this application's client id and secret and
- * named the same member_id: without a refresh token Bitrix24 issued to this application on that portal, a forged
- * install gets nowhere. The exchanged pair and the application token are saved together, under the store's lock.
- */
-export async function acceptInstallation(options: InstallationOptions, grant: InstallationGrant): Promise<OAuthTokens> {
-  const { applicationToken, ...received } = grant;
-  // Exchanged at once, so the request's expiry (Bitrix24's docs do not promise `auth[expires]` here) never matters.
-  const tokens = { ...received, expiresAt: 0 };
-  const tokenUrl = options.tokenUrl ?? tokenUrlFor(undefined);
-  const store = options.tokenStore;
-  return store.exclusively(async () => {
-    const fresh = await refreshOAuthTokens(options.transport ?? new AxiosTransport(), tokenUrl, options.app, tokens);
-    const installed = { ...fresh, applicationToken };
-    await store.save(installed);
-    return installed;
-  });
+interface Exchange {
+  grant: InstallationGrant;
+  installed: Promise<OAuthTokens>;
 }
 
-/** The application was removed from the portal: its tokens are dead, and later events must not be accepted. */
-export async function forgetInstallation(tokenStore: TokenStore, memberId: string): Promise<void> {
-  await tokenStore.exclusively(() => tokenStore.remove(memberId));
+/**
+ * The OAuth application's installations: recorded on ONAPPINSTALL, forgotten on ONAPPUNINSTALL.
+ *
+ * An install is recorded only once Bitrix24's OAuth server — at the configured address, not the request's
+ * `server_endpoint` — has exchanged the request's refresh token for this application's client id and secret and
+ * named the same member_id: without a refresh token Bitrix24 issued to this application on that portal, a forged
+ * install gets nowhere. The exchange runs outside the token store's lock, which the worker needs for its own
+ * refreshes; the lock is held only to save. Anyone can send installs, so a portal's installs are exchanged one at a
+ * time: a request identical to the one in flight shares its outcome, any other waits for its own turn (sharing the
+ * outcome of a different request would let a forged install in flight fail a genuine one).
+ */
+export class AppInstallations {
+  readonly tokenStore: TokenStore;
+  private readonly app: OAuthApp;
+  private readonly transport: Transport;
+  private readonly tokenUrl: string;
+  private readonly exchanges = new Map<string, Exchange>();
+
+  constructor(options: InstallationOptions) {
+    this.tokenStore = options.tokenStore;
+    this.app = options.app;
+    this.transport = options.transport ?? new AxiosTransport();
+    this.tokenUrl = options.tokenUrl ?? tokenUrlFor(undefined);
+  }
+
+  async accept(grant: InstallationGrant): Promise<OAuthTokens> {
+    let running = this.exchanges.get(grant.memberId);
+    while (running !== undefined && !sameGrant(running.grant, grant)) {
+      await running.installed.catch(() => undefined);
+      running = this.exchanges.get(grant.memberId);
+    }
+    return running?.installed ?? this.start(grant);
+  }
+
+  /** The application was removed from the portal: its tokens are dead, and later events must not be accepted. */
+  async forget(memberId: string): Promise<void> {
+    await this.tokenStore.exclusively(() => this.tokenStore.remove(memberId));
+  }
+
+  private start(grant: InstallationGrant): Promise<OAuthTokens> {
+    const installed = this.exchangeAndSave(grant).finally(() => this.exchanges.delete(grant.memberId));
+    this.exchanges.set(grant.memberId, { grant, installed });
+    return installed;
+  }
+
+  private async exchangeAndSave(grant: InstallationGrant): Promise<OAuthTokens> {
+    const { applicationToken, ...received } = grant;
+    // Exchanged at once, so the request's expiry (Bitrix24's docs do not promise `auth[expires]` here) never matters.
+    const tokens = { ...received, expiresAt: 0 };
+    const fresh = await refreshOAuthTokens(this.transport, this.tokenUrl, this.app, tokens, { requireMemberId: true });
+    const installed = { ...fresh, applicationToken };
+    const store = this.tokenStore;
+    await store.exclusively(() => store.save(installed));
+    return installed;
+  }
+}
+
+function sameGrant(a: InstallationGrant, b: InstallationGrant): boolean {
+  return a.refreshToken === b.refreshToken && a.applicationToken === b.applicationToken && a.accessToken === b.accessToken && a.clientEndpoint === b.clientEndpoint;
 }

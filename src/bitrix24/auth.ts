@@ -94,12 +94,20 @@ export class OAuthAuth implements AuthStrategy {
     return true;
   }
 
+  /**
+   * Only the endpoint changes, on the record as stored now: this process's copy may be older than a pair another
+   * process (worker or bridge) has rotated since, and saving it would put a spent refresh token back. An
+   * uninstalled application's record stays removed.
+   */
   async moveTo(origin: string): Promise<void> {
-    const tokens = await this.current();
-    const endpoint = new URL(tokens.clientEndpoint);
-    const moved = { ...tokens, clientEndpoint: `${origin}${endpoint.pathname}` };
-    await this.options.tokenStore.save(moved);
-    this.tokens = moved;
+    const store = this.options.tokenStore;
+    await store.exclusively(async () => {
+      const stored = await store.load(this.options.memberId);
+      const tokens = stored ?? (await this.current());
+      const moved = { ...tokens, clientEndpoint: `${origin}${new URL(tokens.clientEndpoint).pathname}` };
+      if (stored !== undefined) await store.save(moved);
+      this.tokens = moved;
+    });
   }
 
   secrets(): string[] {
@@ -127,14 +135,23 @@ export class OAuthAuth implements AuthStrategy {
     const stale = await this.current();
     const store = this.options.tokenStore;
     await store.exclusively(async () => {
-      // Another process sharing the store may have rotated the tokens already; its refresh token is the valid one.
       const stored = await store.load(this.options.memberId);
-      if (stored !== undefined && stored.accessToken !== stale.accessToken) {
+      if (stored === undefined) {
+        // Uninstalled meanwhile (the bridge removed the record): refreshing would store the tokens again.
+        this.tokens = undefined;
+        throw new AuthError({
+          method: 'oauth',
+          code: 'NOT_INSTALLED',
+          description: `the application is not installed on this portal (member_id ${this.options.memberId}): its tokens were removed; install it again`,
+        });
+      }
+      // Another process sharing the store may have rotated the tokens already; its refresh token is the valid one.
+      if (stored.accessToken !== stale.accessToken) {
         this.tokens = stored;
         return;
       }
-      const tokenUrl = this.options.tokenUrl ?? tokenUrlFor(stale.serverEndpoint);
-      const fresh = await refreshOAuthTokens(this.options.transport, tokenUrl, this.options.app, stale);
+      const tokenUrl = this.options.tokenUrl ?? tokenUrlFor(stored.serverEndpoint);
+      const fresh = await refreshOAuthTokens(this.options.transport, tokenUrl, this.options.app, stored);
       await store.save(fresh);
       this.tokens = fresh;
     });

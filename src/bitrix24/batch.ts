@@ -4,6 +4,7 @@ import { type Command, type CommandResult, type ResultReference } from './comman
 import { isRecord, parseTime } from './envelope';
 import { classifyError } from './error-classification';
 import { type Bitrix24Error, ValidationError } from './errors';
+import { redactText } from './redact';
 
 /** The portal runs at most 50 commands per `batch` call. */
 export const BATCH_MAX_COMMANDS = 50;
@@ -94,7 +95,7 @@ function outcomeOf(client: Bitrix24Client, key: string, cmd: Command<unknown>, m
   const errorBody = maps.result_error?.[key];
   if (isRecord(errorBody)) {
     const code = typeof errorBody.error === 'string' ? errorBody.error : '';
-    const description = typeof errorBody.error_description === 'string' ? errorBody.error_description : '';
+    const description = typeof errorBody.error_description === 'string' ? redactText(errorBody.error_description, client.auth.secrets()) : '';
     return { status: 'error', error: classifyError({ method: cmd.method, code, description }) };
   }
   if (!(key in (maps.result ?? {}))) return { status: 'skipped' };

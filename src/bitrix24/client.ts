@@ -125,6 +125,10 @@ export class Bitrix24Client {
       if (outcome.kind === 'redirect') {
         if (movedOrigin !== undefined) throw this.refusedRedirect(method, 'portal redirected the call more than once');
         if (isDowngrade(prepared.url, outcome.origin)) throw this.refusedRedirect(method, 'portal redirected an https call to plain http');
+        if (!isSamePortalOperator(prepared.url, outcome.origin)) {
+          const refused = new URL(outcome.origin).host;
+          throw this.refusedRedirect(method, `portal redirected the call to ${refused}, which is neither its own host nor a Bitrix24 cloud portal: not followed`);
+        }
         movedOrigin = outcome.origin;
         continue;
       }
@@ -244,6 +248,28 @@ function withOrigin(prepared: PreparedAuth, origin: string | undefined): Prepare
 /** Credentials travel in the URL or body: never let a redirect send them in clear text. */
 function isDowngrade(fromUrl: string, toOrigin: string): boolean {
   return new URL(fromUrl).protocol === 'https:' && new URL(toOrigin).protocol !== 'https:';
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * `acme.bitrix24.ru`, `acme.bitrix24.com.br`: a portal name, `bitrix24`, then a top-level domain or `com.<country>`.
+ * Any other two-label suffix is refused: whoever registers `evil.example` also holds `acme.bitrix24.evil.example`.
+ */
+const BITRIX24_CLOUD_HOST = /^[a-z0-9-]+\.bitrix24\.(?:[a-z]{2,}|com\.[a-z]{2})$/;
+
+/**
+ * The re-issued request carries the webhook secret or access token, so it may only go where the portal's operator
+ * answers: the same host; another Bitrix24 cloud portal (`<name>.bitrix24.<tld>`: a renamed cloud portal moves
+ * between such domains, and only Bitrix24 holds them); or, for a local sandbox, another port on the loopback
+ * interface. A self-hosted portal is renamed by its owner, who updates the configuration instead.
+ */
+function isSamePortalOperator(fromUrl: string, toOrigin: string): boolean {
+  const from = new URL(fromUrl);
+  const to = new URL(toOrigin);
+  if (from.host === to.host) return true;
+  if (LOOPBACK_HOSTS.has(from.hostname) && LOOPBACK_HOSTS.has(to.hostname)) return true;
+  return BITRIX24_CLOUD_HOST.test(from.hostname) && BITRIX24_CLOUD_HOST.test(to.hostname);
 }
 
 /** A call given up before its request was sent: nothing reached the portal. */

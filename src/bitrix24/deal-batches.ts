@@ -5,7 +5,6 @@ import { contacts as contactMethods } from './methods/contacts';
 import { deals } from './methods/deals';
 import { parseRows, parseTrue } from './methods/parse';
 import { pipelines } from './methods/pipelines';
-import { timeline } from './methods/timeline';
 import { currencyFractionDigits } from './money';
 import { dealPatchToFields, type Deal, type DealContactBinding, type DealPatch } from './shapes/deal';
 import { parseProductRow, productRowsToWire, type ProductRow, type ProductRowInput } from './shapes/product-row';
@@ -88,30 +87,12 @@ export async function readDealSnapshot(client: Bitrix24Client, dealId: number, o
   };
 }
 
-/** What the engine writes back to a deal after applying loyalty rules. */
-export interface DealWrite {
-  /** Full replacement of the product rows (discounts applied). */
-  productRows: readonly ProductRowInput[];
-  currencyId: string;
-  fields: DealPatch;
-  /** Human-visible note for the deal's timeline. */
-  comment: string;
-}
-
 function rowsCommand(dealId: number, productRows: readonly ProductRowInput[], currencyId: string): Command<true> {
   return command('crm.deal.productrows.set', { id: dealId, rows: productRowsToWire(productRows, currencyFractionDigits(currencyId)) }, parseTrue);
 }
 
 function fieldsCommand(dealId: number, fields: DealPatch): Command<true> {
   return command('crm.deal.update', { id: dealId, fields: dealPatchToFields(fields) }, parseTrue);
-}
-
-export function dealWriteCommands(dealId: number, write: DealWrite): { rows: Command<true>; fields: Command<true>; comment: Command<number> } {
-  return {
-    rows: rowsCommand(dealId, write.productRows, write.currencyId),
-    fields: fieldsCommand(dealId, write.fields),
-    comment: timeline.addComment({ entityType: 'deal', entityId: dealId, comment: write.comment }),
-  };
 }
 
 /** Discounts written back without a comment (the caller adds it once with `addCommentOnce`); rows omitted stay as they are. */
@@ -121,22 +102,14 @@ export interface DealDiscountWrite {
   fields: DealPatch;
 }
 
-/** Rows then fields in one `batch` with `halt`: absolute values, so a repeat writes the same thing. */
+/**
+ * Rows then fields in one `batch` with `halt`: absolute values, so a repeat writes the same thing. If the rows are
+ * rejected the fields are not written, and the rejection is thrown as its typed error.
+ */
 export async function writeDealDiscounts(client: Bitrix24Client, dealId: number, write: DealDiscountWrite): Promise<void> {
   const commands: Record<string, Command<true>> = {};
   if (write.productRows !== null) commands.rows = rowsCommand(dealId, write.productRows, write.currencyId);
   commands.fields = fieldsCommand(dealId, write.fields);
   const outcomes = await runBatch(client, commands, { halt: true });
   for (const [key, outcome] of Object.entries(outcomes)) unwrap(outcome, key);
-}
-
-/**
- * The per-deal write as one `batch` with `halt`: rows, then fields, then the timeline comment. If the
- * rows are rejected nothing after them runs, and the rejection is thrown as its typed error.
- */
-export async function writeDeal(client: Bitrix24Client, dealId: number, write: DealWrite): Promise<{ commentId: number }> {
-  const outcomes = await runBatch(client, dealWriteCommands(dealId, write), { halt: true });
-  unwrap(outcomes.rows, 'rows');
-  unwrap(outcomes.fields, 'fields');
-  return { commentId: unwrap(outcomes.comment, 'comment') };
 }

@@ -30,7 +30,7 @@ export { pipelines } from './methods/pipelines';
 export { notifications, type SystemNotification } from './methods/notifications';
 export { events, LOYALTY_EVENTS, type EventBinding, type OfflineEvent, type OfflineEventBatch } from './methods/events';
 export { type ListParams } from './methods/list-params';
-export { readDealSnapshot, writeDeal, dealReadCommands, dealWriteCommands, type DealSnapshot, type DealWrite } from './deal-batches';
+export { readDealSnapshot, writeDealDiscounts, dealReadCommands, type DealSnapshot, type DealDiscountWrite } from './deal-batches';
 export { setupPortal, outgoingWebhookInstructions, type SetupReport } from './setup';
 export { LOYALTY_FIELDS, LOYALTY_FIELD_DEFINITIONS } from './loyalty-fields';
 export { type Deal, type DealPatch, type DealContactBinding } from './shapes/deal';

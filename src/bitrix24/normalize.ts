@@ -4,11 +4,23 @@
  * typed values so nothing above the client sees those quirks. `path` names the field in errors.
  */
 
+/**
+ * A field of the portal's answer has an unexpected shape. The message names the field, what was expected and the
+ * JavaScript type received, never the value: CRM fields hold names, phones and birthdates, and this message ends up
+ * in Temporal failures and logs. It stays retryable (it is not a `Bitrix24Error`): a manager correcting the record
+ * in the CRM makes the next attempt succeed.
+ */
 export class ResponseShapeError extends TypeError {
   constructor(path: string, expected: string, value: unknown) {
-    super(`${path}: expected ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
+    super(`${path}: expected ${expected}, got ${jsType(value)}`);
     this.name = 'ResponseShapeError';
   }
+}
+
+/** `typeof`, with arrays and null told apart from objects. */
+function jsType(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
 }
 
 /** A portal datetime: the wire string with its offset kept, plus the instant. */

@@ -31,13 +31,21 @@ function expiresAtMs(body: Record<string, unknown>, now: number): number {
   return now + (Number.isFinite(expiresIn) ? expiresIn : 3600) * 1000;
 }
 
+export interface RefreshOptions {
+  /**
+   * Refuse an answer that does not name the portal. An install must: its tokens come from an unauthenticated request,
+   * and only the OAuth server saying whose they are ties them to the member_id the request claims.
+   */
+  requireMemberId?: boolean;
+}
+
 /** Exchanges the refresh token for a new token pair (form POST, as the official SDK does). */
 export async function refreshOAuthTokens(
   transport: Transport,
   tokenUrl: string,
   app: OAuthApp,
   tokens: OAuthTokens,
-  now: number = Date.now(),
+  options: RefreshOptions = {},
 ): Promise<OAuthTokens> {
   const secrets = [app.clientSecret, tokens.refreshToken, tokens.accessToken];
   let response;
@@ -65,6 +73,9 @@ export async function refreshOAuthTokens(
     });
   }
   const answeredFor = stringField(body, 'member_id');
+  if (answeredFor === undefined && options.requireMemberId === true) {
+    throw new AuthError({ method: REFRESH_METHOD, code: 'NO_MEMBER_ID', description: `the token endpoint did not say which portal the tokens belong to (member_id ${tokens.memberId} expected)` });
+  }
   if (answeredFor !== undefined && answeredFor !== tokens.memberId) {
     // A token of another portal must never be stored under this one's member_id.
     throw new AuthError({ method: REFRESH_METHOD, code: 'WRONG_PORTAL', description: `the refreshed tokens belong to another portal, not member_id ${tokens.memberId}` });
@@ -73,7 +84,7 @@ export async function refreshOAuthTokens(
     memberId: tokens.memberId,
     accessToken,
     refreshToken,
-    expiresAt: expiresAtMs(body, now),
+    expiresAt: expiresAtMs(body, Date.now()),
     clientEndpoint: stringField(body, 'client_endpoint') ?? tokens.clientEndpoint,
   };
   const serverEndpoint = stringField(body, 'server_endpoint') ?? tokens.serverEndpoint;

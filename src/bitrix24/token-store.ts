@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { lock } from 'proper-lockfile';
@@ -114,7 +115,8 @@ export class JsonFileTokenStore implements TokenStore {
       const file = await this.readAll();
       change(file);
       await mkdir(dirname(this.path), { recursive: true });
-      const temporary = `${this.path}.${process.pid}.tmp`;
+      // Not the pid: processes in different containers sharing the volume often have the same one.
+      const temporary = `${this.path}.${randomUUID()}.tmp`;
       await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
       await rename(temporary, this.path);
     });
@@ -130,7 +132,13 @@ export class JsonFileTokenStore implements TokenStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw error;
     }
-    const parsed = JSON.parse(text) as unknown;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // The parser's message quotes the text around the error, and the text is tokens.
+      throw new Error(`token file ${this.path}: is not valid JSON`);
+    }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new Error(`token file ${this.path}: expected a JSON object keyed by member_id`);
     }

@@ -14,27 +14,18 @@ const portalsSchema = z
   )
   .min(1, 'must list at least one portal');
 
+/** The bridge's own settings; Temporal's connection is the engine configuration's (src/config/env.ts). */
 export interface BridgeEnv {
   port: number;
-  temporalAddress: string;
-  namespace: string;
   portals: PortalConfig[];
 }
 
 const DEFAULT_PORT = 8080;
 
-/**
- * Everything the bridge reads from its environment, in one place: LOYALTY_BRIDGE_PORT, TEMPORAL_ADDRESS,
- * TEMPORAL_NAMESPACE and the portals (see `readBridgePortals`).
- */
+/** What the bridge reads from its environment besides the engine configuration: LOYALTY_BRIDGE_PORT and the portals (see `readBridgePortals`). */
 export function readBridgeEnv(env: Readonly<Record<string, string | undefined>>): BridgeEnv {
   const port = env.LOYALTY_BRIDGE_PORT?.trim() ? parsePort(env.LOYALTY_BRIDGE_PORT, 'LOYALTY_BRIDGE_PORT') : DEFAULT_PORT;
-  return {
-    port,
-    temporalAddress: env.TEMPORAL_ADDRESS?.trim() || '127.0.0.1:7233',
-    namespace: env.TEMPORAL_NAMESPACE?.trim() || 'default',
-    portals: readBridgePortals(env),
-  };
+  return { port, portals: readBridgePortals(env) };
 }
 
 /** A TCP port, 0 meaning "any free port". */

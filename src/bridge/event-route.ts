@@ -2,6 +2,7 @@ import { type Client } from '@temporalio/client';
 import { handleInstall, handleUninstall, INSTALL_EVENT, UNINSTALL_EVENT, type InstallRouteDeps } from './app-install-route';
 import { type EventOutcome } from './metrics';
 import { isBridgeEvent, readCredentials, readEntityEvent, readEventName } from './payload';
+import { TokenStoreUnavailableError, type AuthenticatedPortal } from './portal-registry';
 import { signalEntityWorkflow } from '../intake/entity-notice';
 
 /** What the access log line of one event POST says: ids and outcome only, never a token. */
@@ -16,7 +17,7 @@ export interface EventLogContext {
 }
 
 export interface EventAnswer {
-  status: 200 | 202 | 400 | 401 | 503;
+  status: 200 | 202 | 400 | 401 | 500 | 503;
   body: Record<string, unknown>;
   log: EventLogContext;
 }
@@ -41,8 +42,15 @@ export async function handleEvent(deps: EventRouteDeps, body: unknown): Promise<
   const name = readEventName(body);
   if (name.ok && name.value === INSTALL_EVENT) return handleInstall(deps, body);
   const credentials = readCredentials(body);
-  const portal = credentials && (await deps.registry.authenticate(credentials.memberId, credentials.applicationToken));
   const memberIdPrefix = credentials?.memberId.slice(0, MEMBER_ID_PREFIX_LENGTH);
+  let portal: AuthenticatedPortal | null;
+  try {
+    portal = credentials && (await deps.registry.authenticate(credentials.memberId, credentials.applicationToken));
+  } catch (error) {
+    if (!(error instanceof TokenStoreUnavailableError)) throw error;
+    const body = { error: 'token_store_unavailable', message: 'event not recorded: the installed applications\' tokens could not be read, retry later' };
+    return { status: 503, body, log: { outcome: 'token_store_unavailable', memberIdPrefix, error: error.message } };
+  }
   if (!portal) {
     const message = 'unknown auth[member_id] or wrong auth[application_token]';
     return { status: 401, body: { error: 'unauthorized', message }, log: { outcome: 'unauthorized', memberIdPrefix } };

@@ -1,6 +1,17 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
-export const REJECTION_REASONS = ['unauthorized', 'malformed', 'too_large', 'unknown_event', 'temporal_unavailable', 'oauth_unavailable'] as const;
+export const REJECTION_REASONS = [
+  'unauthorized',
+  'malformed',
+  'too_large',
+  'unknown_event',
+  'temporal_unavailable',
+  'oauth_unavailable',
+  /** The installed applications' token store could not be read, so the event could not be authenticated (503). */
+  'token_store_unavailable',
+  /** The bridge failed itself (500): a bug, or an install confirmed but not stored. */
+  'internal',
+] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 export type EventOutcome = 'accepted' | RejectionReason;
 

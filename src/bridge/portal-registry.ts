@@ -54,7 +54,10 @@ export class PortalRegistry {
     return this.byMemberId.size;
   }
 
-  /** The portal whose member id and application token both match, or null (also for an application not installed yet). */
+  /**
+   * The portal whose member id and application token both match, or null (also for an application not installed yet).
+   * Throws `TokenStoreUnavailableError` when an installed portal's token cannot be read.
+   */
   async authenticate(memberId: string, applicationToken: string): Promise<AuthenticatedPortal | null> {
     const portal = this.byMemberId.get(memberId);
     if (portal === undefined) return null;
@@ -70,7 +73,21 @@ export class PortalRegistry {
 
   private async installedTokenDigest(memberId: string): Promise<Buffer | null> {
     // Read on every event rather than cached: the worker and other bridge replicas share the store.
-    const token = (await this.installations?.load(memberId))?.applicationToken;
+    let token: string | undefined;
+    try {
+      token = (await this.installations?.load(memberId))?.applicationToken;
+    } catch (error) {
+      throw new TokenStoreUnavailableError(error);
+    }
     return token === undefined ? null : digest(token);
+  }
+}
+
+/** The installations' token store failed (unreadable file, disk): the event can be neither accepted nor refused. */
+export class TokenStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    // The store's messages name the file and the failure, never its content.
+    super(`the installations token store could not be read: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'TokenStoreUnavailableError';
   }
 }

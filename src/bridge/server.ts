@@ -1,7 +1,7 @@
 import { type Client } from '@temporalio/client';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
-import { type InstallationOptions } from '../bitrix24/app-installation';
+import { AppInstallations, type InstallationOptions } from '../bitrix24/app-installation';
 import { handleEvent, type EventLogContext } from './event-route';
 import { BridgeMetrics } from './metrics';
 import { type PortalConfig, PortalRegistry } from './portal-registry';
@@ -35,7 +35,7 @@ export interface BridgeServer {
 
 /** The bridge's HTTP application, not yet listening (use `app.inject` or `startBridge`). */
 export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
-  const installations = options.installations ?? null;
+  const installations = options.installations === undefined ? null : new AppInstallations(options.installations);
   const registry = new PortalRegistry(options.portals, installations?.tokenStore ?? null);
   const metrics = new BridgeMetrics();
   const app = createFastify(options);
@@ -53,6 +53,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       outcomes.set(request, { outcome: 'malformed' });
       return reply.code(status).send({ error: 'malformed', message: error.message });
     }
+    outcomes.set(request, { outcome: 'internal' });
     request.log.error({ err: { message: error.message } }, 'bridge internal error');
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
   });
@@ -72,8 +73,8 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       return reply.code(answer.status).send(answer.body);
     },
     onResponse: async (request, reply) => {
-      // Every answer above records its outcome; only an unexpected 500 arrives here without one.
-      const context = outcomes.get(request) ?? { outcome: 'malformed' };
+      // Every answer records its outcome, an unexpected 500 in the error handler; this is only a safety net.
+      const context = outcomes.get(request) ?? { outcome: 'internal' };
       metrics.record(context.outcome, reply.elapsedTime / 1000, context.event);
       logEventOutcome(request.log, { ...context, status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime * 10) / 10 });
     },
@@ -116,6 +117,7 @@ function registerBodyParsers(app: FastifyInstance): void {
 
 function logEventOutcome(log: FastifyBaseLogger, line: EventLogContext & { status: number; latencyMs: number }): void {
   if (line.outcome === 'temporal_unavailable') log.error(line, 'event not recorded: Temporal unavailable; reconcile later');
+  else if (line.outcome === 'token_store_unavailable' || line.outcome === 'internal') log.error(line, `event not recorded: ${line.outcome}`);
   else if (line.outcome === 'accepted' || line.outcome === 'unknown_event') log.info(line, `event ${line.outcome}`);
   else log.warn(line, `event rejected: ${line.outcome}`);
 }

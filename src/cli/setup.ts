@@ -22,7 +22,8 @@ export function setupCommand(): Command {
     .option('--token-file <path>', 'application mode: JSON token store holding the installed app tokens (default: $BITRIX24_TOKEN_FILE)')
     .option('--member-id <id>', 'application mode: portal member_id (default: $BITRIX24_MEMBER_ID)')
     .option('--client-id <id>', 'application mode: OAuth client id (default: $BITRIX24_CLIENT_ID)')
-    .option('--client-secret <secret>', 'application mode: OAuth client secret (default: $BITRIX24_CLIENT_SECRET)')
+    // Kept for existing scripts; a secret on the command line shows in `ps` and the shell history.
+    .option('--client-secret <secret>', 'application mode: OAuth client secret; prefer $BITRIX24_CLIENT_SECRET (a flag shows in ps and shell history)')
     .option('--token-url <url>', 'application mode: OAuth token endpoint override (e.g. a sandbox)')
     .option('--handler-url <url>', 'application mode: URL of the event bridge to bind the CRM events to')
     .option('--outgoing-handler-url <url>', 'webhook mode: print the steps to create an outgoing webhook to this URL')

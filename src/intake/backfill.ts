@@ -10,6 +10,7 @@ export interface WonDeal {
   dealId: number;
   pipelineId: number;
   amountMinor: number;
+  currency: string | null;
   closeDate: string | null;
   primaryContactId: number | null;
 }
@@ -44,6 +45,7 @@ export async function listWonDeals(bitrix: Bitrix24Client, since: string): Promi
       dealId: deal.id,
       pipelineId: deal.categoryId,
       amountMinor: deal.opportunityMinor ?? 0,
+      currency: deal.currencyId,
       closeDate: deal.closeDate,
       primaryContactId: deal.primaryContactId,
     });
@@ -51,11 +53,23 @@ export async function listWonDeals(bitrix: Bitrix24Client, since: string): Promi
   return won;
 }
 
-/** What the engine will credit for a won deal, computed by the same domain rules the customer workflows use. */
-export function previewCredit(deal: WonDeal, programme: Programme): CreditPreview {
-  if (!earnsIn(programme, 'cashback', deal.pipelineId)) return { deal, cashbackMinor: 0, noCashback: `pipeline ${deal.pipelineId} earns no cashback` };
-  if (deal.primaryContactId === null) return { deal, cashbackMinor: 0, noCashback: 'no primary contact to credit' };
-  return { deal, cashbackMinor: cashbackAmountFor(deal.amountMinor, 0, programme.cashback), noCashback: null };
+/**
+ * What the engine will credit for each won deal, computed by the same domain rules the customer workflows use. Tiers
+ * by cumulative spend count the listed deals in order; what a customer spent before the backfill's window is known
+ * only to their account, so for them the preview may show a lower tier than the account will book.
+ */
+export function previewCredits(won: readonly WonDeal[], programme: Programme): CreditPreview[] {
+  const spentMinor = new Map<number, number>();
+  return won.map((deal) => {
+    if (!earnsIn(programme, 'cashback', deal.pipelineId)) return { deal, cashbackMinor: 0, noCashback: `pipeline ${deal.pipelineId} earns no cashback` };
+    if (deal.primaryContactId === null) return { deal, cashbackMinor: 0, noCashback: 'no primary contact to credit' };
+    if (deal.currency !== null && deal.currency !== programme.currency) {
+      return { deal, cashbackMinor: 0, noCashback: `the deal is in ${deal.currency}, the programme in ${programme.currency}` };
+    }
+    const spentBefore = spentMinor.get(deal.primaryContactId) ?? 0;
+    spentMinor.set(deal.primaryContactId, spentBefore + deal.amountMinor);
+    return { deal, cashbackMinor: cashbackAmountFor(deal.amountMinor, spentBefore, programme.cashback), noCashback: null };
+  });
 }
 
 /**

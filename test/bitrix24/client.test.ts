@@ -10,6 +10,7 @@ import {
   OperationTimeLimitError,
   RateLimitedError,
   TransientError,
+  ValidationError,
   type OAuthTokens,
 } from '../../src/bitrix24';
 import { TransportFailure } from '../../src/bitrix24/transport';
@@ -74,19 +75,47 @@ describe('webhook calls', () => {
     const moved: string[] = [];
     const failingTarget = new ScriptedTransport(({ url }) =>
       url.startsWith('https://acme.bitrix24.com')
-        ? { status: 302, body: undefined, location: 'https://elsewhere.example/rest/1/s3cr3tw3bh00k/crm.deal.get' }
+        ? { status: 302, body: undefined, location: 'https://acme-new.bitrix24.ru/rest/1/s3cr3tw3bh00k/crm.deal.get' }
         : { status: 404, body: { error: 'NOT_FOUND', error_description: 'Not found' } },
     );
     const client = createWebhookClient({ webhookUrl: WEBHOOK, transport: failingTarget, rateLimiter: false, onPortalMoved: (origin) => moved.push(origin) });
     await expect(client.call('crm.deal.get', { id: 1 })).rejects.toThrow();
     await expect(client.call('crm.deal.get', { id: 2 })).rejects.toThrow();
-    expect(failingTarget.requests.map((r) => new URL(r.url).host)).toEqual(['acme.bitrix24.com', 'elsewhere.example', 'acme.bitrix24.com', 'elsewhere.example']);
+    expect(failingTarget.requests.map((r) => new URL(r.url).host)).toEqual(['acme.bitrix24.com', 'acme-new.bitrix24.ru', 'acme.bitrix24.com', 'acme-new.bitrix24.ru']);
     expect(moved).toEqual([]);
 
     const downgrade = new ScriptedTransport(() => ({ status: 301, body: undefined, location: 'http://acme.bitrix24.com/rest/1/s3cr3tw3bh00k/crm.deal.get' }));
     const plain = createWebhookClient({ webhookUrl: WEBHOOK, transport: downgrade, rateLimiter: false });
     await expect(plain.call('crm.deal.get', { id: 1 })).rejects.toThrow(/https call to plain http/);
     expect(downgrade.requests).toHaveLength(1);
+  });
+
+  it('follows a redirect only to the same host or from one Bitrix24 cloud portal to another', async () => {
+    const followed = (from: string, location: string) => {
+      let calls = 0;
+      const transport = new ScriptedTransport(() => (++calls === 1 ? { status: 302, body: undefined, location } : ok(true)));
+      const client = createWebhookClient({ webhookUrl: `${from}/rest/1/s3cr3tw3bh00k/`, transport, rateLimiter: false });
+      return client.call('crm.deal.get').then(
+        () => transport.requests.map((r) => new URL(r.url).origin),
+        (error: unknown) => error as Error,
+      );
+    };
+    expect(await followed('https://acme.bitrix24.ru', 'https://acme.bitrix24.ru/rest/1/s3cr3tw3bh00k/crm.deal.get?moved')).toEqual(['https://acme.bitrix24.ru', 'https://acme.bitrix24.ru']);
+    expect(await followed('https://acme.bitrix24.ru', 'https://acme.bitrix24.com.br/rest/x')).toEqual(['https://acme.bitrix24.ru', 'https://acme.bitrix24.com.br']);
+    expect(await followed('http://127.0.0.1:8001', 'http://localhost:8002/rest/x')).toEqual(['http://127.0.0.1:8001', 'http://localhost:8002']);
+
+    for (const [from, to, refused] of [
+      ['https://acme.bitrix24.com', 'https://collector.example/rest/1/s3cr3tw3bh00k/crm.deal.get', 'collector.example'],
+      ['https://acme.bitrix24.com', 'https://bitrix24.com.evil.example/rest/x', 'bitrix24.com.evil.example'],
+      ['https://acme.bitrix24.com', 'https://acme.bitrix24.evil.example/rest/x', 'acme.bitrix24.evil.example'],
+      ['https://crm.acme-travel.ru', 'https://acme.bitrix24.ru/rest/x', 'acme.bitrix24.ru'],
+      ['http://127.0.0.1:8001', 'http://10.0.0.7:8001/rest/x', '10.0.0.7:8001'],
+    ]) {
+      const error = await followed(from!, to!);
+      expect(error, `${from} → ${to}`).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toContain(`redirected the call to ${refused}`);
+      expect((error as Error).message).not.toContain('s3cr3tw3bh00k');
+    }
   });
 
   it('maps timeouts to a transient error that may have been applied', async () => {
@@ -244,6 +273,58 @@ describe('OAuth', () => {
     await client.call('crm.deal.get');
     await client.call('crm.deal.get');
     expect(refreshes).toBe(0);
+  });
+});
+
+describe('OAuth tokens shared with another process (worker and bridge share the token file)', () => {
+  const app = { clientId: 'c', clientSecret: 'app-secret' };
+  const rotatedElsewhere = { ...initialTokens(), accessToken: 'access-other', refreshToken: 'refresh-other', applicationToken: 'app-token-now' };
+
+  function renamedPortal() {
+    let tokenRequests = 0;
+    const transport = {
+      postJson: (url: string) =>
+        Promise.resolve(url.startsWith('https://acme.bitrix24.com') ? { status: 302, body: undefined, location: 'https://acme-new.bitrix24.com/rest/crm.deal.get' } : ok(true)),
+      postForm: () => {
+        tokenRequests += 1;
+        return Promise.resolve({ status: 200, body: { access_token: 'access-new', refresh_token: 'refresh-new', member_id: 'member-1' } });
+      },
+    };
+    return { transport, tokenRequests: () => tokenRequests };
+  }
+
+  it('records a portal rename on the stored tokens, never over a pair the other process rotated meanwhile', async () => {
+    const store = new InMemoryTokenStore([initialTokens()]);
+    const { transport } = renamedPortal();
+    const client = createOAuthClient({ memberId: 'member-1', app, tokenStore: store, transport, rateLimiter: false });
+    await client.auth.prepare('crm.deal.get');
+    await store.save(rotatedElsewhere);
+
+    await client.call('crm.deal.get');
+
+    expect(await store.load('member-1')).toEqual({ ...rotatedElsewhere, clientEndpoint: 'https://acme-new.bitrix24.com/rest/' });
+  });
+
+  it('neither refreshes nor revives the tokens of an application uninstalled meanwhile', async () => {
+    const store = new InMemoryTokenStore([initialTokens()]);
+    const { transport, tokenRequests } = renamedPortal();
+    const expired = { ...transport, postJson: () => Promise.resolve(fail(401, 'expired_token', 'The access token provided has expired.')) };
+    const client = createOAuthClient({ memberId: 'member-1', app, tokenStore: store, transport: expired, rateLimiter: false });
+    await client.auth.prepare('crm.deal.get');
+    await store.remove('member-1');
+
+    const error = await client.call('crm.deal.get').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toContain('the application is not installed on this portal');
+    expect(tokenRequests()).toBe(0);
+    expect(await store.load('member-1')).toBeUndefined();
+
+    const renamed = createOAuthClient({ memberId: 'member-1', app, tokenStore: store, transport, rateLimiter: false });
+    await store.save(initialTokens());
+    await renamed.auth.prepare('crm.deal.get');
+    await store.remove('member-1');
+    await renamed.call('crm.deal.get');
+    expect(await store.load('member-1')).toBeUndefined();
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addCommentOnce,
   AuthError,
   type Bitrix24Client,
   contacts,
-  dealWriteCommands,
   deals,
   LOYALTY_FIELD_DEFINITIONS,
   LOYALTY_FIELDS,
@@ -23,7 +23,7 @@ import {
   userFields,
   ValidationError,
   wonStage,
-  writeDeal,
+  writeDealDiscounts,
 } from '../../src/bitrix24';
 import { type ContractTarget, webhookClientFor, withWrongSecret } from './helpers/contract-target';
 
@@ -170,32 +170,36 @@ export function defineWebhookContract(target: () => ContractTarget): void {
       expect(snapshot.stages.every((stage) => stage.categoryId === 0)).toBe(true);
     });
 
-    it('writes rows, fields and a timeline comment in one request', async () => {
+    it('writes the discounts (rows and fields) in one request, the same again on a retry, and comments once', async () => {
       const dealId = await addDeal(client(), { TITLE: `${tag} write` });
       const { client: counted, transport } = target().client();
-      const { commentId } = await writeDeal(counted, dealId, {
-        productRows: [{ ...TOUR, discount: { type: 'percent', rate: 10, perUnitMinor: 16_667 } }],
+      const write = {
+        productRows: [{ ...TOUR, discount: { type: 'percent' as const, rate: 10, perUnitMinor: 16_667 } }],
         currencyId: 'RUB',
         fields: { loyalty: { appliedDiscounts: 'referral 10 %' } },
-        comment: 'Referral discount 10 % applied',
-      });
+      };
+      await writeDealDiscounts(counted, dealId, write);
       expect(transport.restRequests).toBe(1);
-      expect(commentId).toBeGreaterThan(0);
+      await writeDealDiscounts(counted, dealId, write);
       const deal = await client().run(deals.get(dealId));
       expect(deal.loyalty.appliedDiscounts).toBe('referral 10 %');
       const rows = await client().run(deals.productRows(dealId, 'RUB'));
       expect(rows).toEqual([expect.objectContaining({ priceMinor: 150_000, discountTypeId: 2, discountRate: 10 })]);
+
+      const comment = { entityType: 'deal' as const, entityId: dealId, comment: 'Referral discount 10 % applied' };
+      const first = await addCommentOnce(client(), comment, `deal:${dealId}:referral-10`);
+      expect(await addCommentOnce(client(), comment, `deal:${dealId}:referral-10`)).toEqual({ id: first.id, created: false });
+      expect((await client().run(timeline.listComments('deal', dealId))).items).toHaveLength(1);
     });
 
-    it('halts the per-deal write at rejected rows: fields and comment are not written', async () => {
+    it('halts the discounts write at rejected rows: the fields are not written', async () => {
       const dealId = await addDeal(client(), { TITLE: `${tag} halted` });
-      const commands = dealWriteCommands(dealId, { productRows: [TOUR], currencyId: 'RUB', fields: { loyalty: { status: 'must not be written' } }, comment: 'x' });
       // Percent discount without a rate passes no client check but is refused by the portal.
       const rejectedRows = rawCommand('crm.deal.productrows.set', { id: dealId, rows: [{ PRODUCT_NAME: 'Broken', PRICE: '10.00', QUANTITY: 1, DISCOUNT_TYPE_ID: 2 }] });
-      const outcomes = await runBatch(client(), { ...commands, rows: rejectedRows }, { halt: true });
+      const fields = deals.update(dealId, { loyalty: { status: 'must not be written' } });
+      const outcomes = await runBatch(client(), { rows: rejectedRows, fields }, { halt: true });
       expect(outcomes.rows.status === 'error' && outcomes.rows.error).toBeInstanceOf(ValidationError);
       expect(outcomes.fields.status).toBe('skipped');
-      expect(outcomes.comment.status).toBe('skipped');
       expect((await client().run(deals.get(dealId))).loyalty.status).toBeNull();
     });
 

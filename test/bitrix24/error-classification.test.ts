@@ -79,6 +79,14 @@ describe('toRetryDescriptor', () => {
     expect(toRetryDescriptor(error)).toEqual({ retryable: false, type: 'NotFoundError' });
   });
 
+  it('makes calls wait out a portal-wide block (credentials, permissions, REST blocked) instead of failing workflows', () => {
+    const auth = classifyError({ method: 'crm.deal.get', code: 'expired_token', description: 'The access token provided has expired.', httpStatus: 401 });
+    const overload = classifyError({ method: 'crm.deal.get', code: 'OVERLOAD_LIMIT', description: 'REST API is blocked due to overload.', httpStatus: 503 });
+    expect([auth, overload].map((error) => error.name)).toEqual(['AuthError', 'OverloadError']);
+    expect(toRetryDescriptor(auth)).toEqual({ retryable: true, nextRetryDelayMs: 600_000, type: 'AuthError' });
+    expect(toRetryDescriptor(overload)).toEqual({ retryable: true, nextRetryDelayMs: 600_000, type: 'OverloadError' });
+  });
+
   it('leaves unknown errors to the default retry policy', () => {
     expect(toRetryDescriptor(new Error('boom'))).toEqual({ retryable: true, type: 'Bitrix24UnclassifiedError' });
   });

@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { asMap, crmLinkId, flag, optionalDate, optionalDateTime, optionalInteger, ResponseShapeError, userFieldsOf } from '../../src/bitrix24/normalize';
 import { currencyFractionDigits, fromMinorUnits, toMinorUnits } from '../../src/bitrix24/money';
 
+function catchError(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}
+
 describe('scalar normalisation', () => {
   it('parses stringified integers and rejects garbage with the field path', () => {
     expect(optionalInteger('410', 'deal.ID')).toBe(410);
@@ -41,6 +50,27 @@ describe('scalar normalisation', () => {
     expect(crmLinkId('CO_5', 'C', 'UF')).toBeNull();
     expect(crmLinkId('', 'C', 'UF')).toBeNull();
     expect(() => crmLinkId('abc', 'C', 'UF')).toThrow(/UF/);
+  });
+
+  it('names the path, what was expected and the JS type it got, never the value (it may be personal data)', () => {
+    const messages = [
+      () => optionalInteger('Anna +79990001122', 'result.PHONE'),
+      () => optionalDate('15 марта 1990', 'result.BIRTHDATE'),
+      () => optionalDateTime(19900315, 'result.DATE_CREATE'),
+      () => asMap(['Anna', 'Petrova'], 'result.NAME'),
+      () => flag({ secret: 'Petrova' }, 'result.OPENED'),
+    ].map((read) => {
+      const error = catchError(read);
+      expect(error).toBeInstanceOf(ResponseShapeError);
+      return error.message;
+    });
+    expect(messages).toEqual([
+      'result.PHONE: expected a number, got string',
+      'result.BIRTHDATE: expected a date (YYYY-MM-DD or ISO datetime), got string',
+      'result.DATE_CREATE: expected an ISO-8601 datetime with offset, got number',
+      'result.NAME: expected an object, got array',
+      'result.OPENED: expected a Y/N flag, got object',
+    ]);
   });
 
   it('turns PHP empty-map [] into {}', () => {

@@ -99,6 +99,8 @@ describe('contact shape', () => {
       [C.birthdayWindow]: 'N',
     });
     expect(() => contactPatchToFields({ birthdate: '15.03.1990' })).toThrow(ValidationError);
+    // A birthdate is personal data: the message says what is wrong, not what it was.
+    expect(() => contactPatchToFields({ birthdate: '15.03.1990' })).toThrow('patch.birthdate: expected YYYY-MM-DD, got a string in another format');
   });
 });
 

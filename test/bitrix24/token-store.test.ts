@@ -30,6 +30,24 @@ describe('JsonFileTokenStore', () => {
     expect(Object.keys(JSON.parse(await readFile(path, 'utf8')) as object)).toEqual(['m1', 'm2']);
   });
 
+  it('lets stores of other processes write the same file at once: each writes its own temporary file', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'b24-tokens-'));
+    const path = join(dir, 'tokens.json');
+    // Two containers (same pid 1 in each) writing one volume: here, two stores of this process.
+    const worker = new JsonFileTokenStore(path);
+    const bridge = new JsonFileTokenStore(path);
+    for (let round = 0; round < 20; round++) {
+      await expect(Promise.all([worker.save(tokens('m1', `w${round}`)), bridge.save(tokens('m2', `b${round}`))])).resolves.toBeDefined();
+    }
+  });
+
+  it('reports a token file that is not JSON without quoting it (it holds tokens)', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'b24-tokens-'));
+    const path = join(dir, 'tokens.json');
+    await writeFile(path, '{"m1": {"refreshToken": "refresh-secret-value"');
+    await expect(new JsonFileTokenStore(path).load('m1')).rejects.toThrow(new Error(`token file ${path}: is not valid JSON`));
+  });
+
   it('refuses a file that is not a member_id map', async () => {
     dir = await mkdtemp(join(tmpdir(), 'b24-tokens-'));
     const path = join(dir, 'tokens.json');

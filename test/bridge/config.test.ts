@@ -40,12 +40,12 @@ describe('readBridgeEnv', () => {
   const portals = JSON.stringify([acme]);
 
   it('falls back to the local defaults', () => {
-    expect(readBridgeEnv({ LOYALTY_PORTALS: portals })).toEqual({ port: 8080, temporalAddress: '127.0.0.1:7233', namespace: 'default', portals: [acme] });
+    expect(readBridgeEnv({ LOYALTY_PORTALS: portals })).toEqual({ port: 8080, portals: [acme] });
   });
 
-  it('reads port, Temporal address and namespace', () => {
+  it('reads the port and the portals only: Temporal is the engine configuration\'s (TLS, API key, namespace)', () => {
     const env = { LOYALTY_PORTALS: portals, LOYALTY_BRIDGE_PORT: '9090', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'loyalty' };
-    expect(readBridgeEnv(env)).toEqual({ port: 9090, temporalAddress: 'temporal:7233', namespace: 'loyalty', portals: [acme] });
+    expect(readBridgeEnv(env)).toEqual({ port: 9090, portals: [acme] });
   });
 
   it('names a bad port', () => {

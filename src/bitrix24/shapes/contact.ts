@@ -135,7 +135,7 @@ export function contactPatchToFields(patch: ContactPatch): Record<string, unknow
   if (patch.lastName !== undefined) fields.LAST_NAME = patch.lastName;
   if (patch.birthdate !== undefined) {
     if (patch.birthdate !== null && !DATE_ONLY.test(patch.birthdate)) {
-      throw new ValidationError({ method: 'crm.contact.update', code: '', description: `patch.birthdate: expected YYYY-MM-DD, got ${JSON.stringify(patch.birthdate)}` });
+      throw new ValidationError({ method: 'crm.contact.update', code: '', description: 'patch.birthdate: expected YYYY-MM-DD, got a string in another format' });
     }
     fields.BIRTHDATE = patch.birthdate ?? '';
   }
