@@ -34,9 +34,16 @@ export interface WonDealDispatch {
   dealId: number;
   pipelineId: number;
   amountMinor: number;
+  /** The deal's currency (null when the portal sends none); absent in dispatches from before it was checked. */
+  currency?: string | null;
   wonAt: number;
   contactIds: number[];
   primaryContactId: number | null;
+}
+
+export interface WonDealOutcome {
+  /** Why the deal's amount earned and counted nothing (another currency), or null. */
+  noMoney: string | null;
 }
 
 export interface ReversedDealDispatch {
@@ -55,7 +62,7 @@ export interface CustomerWorkflowActivities {
    * Tells the customers of a won deal: the payer earns cashback, every contact counts a purchase, and every contact
    * in the referral programme forwards the deal to their referrer, whose workflow decides whether it qualifies.
    */
-  dispatchDealWon(dispatch: WonDealDispatch): Promise<void>;
+  dispatchDealWon(dispatch: WonDealDispatch): Promise<WonDealOutcome>;
   dispatchDealReversed(dispatch: ReversedDealDispatch): Promise<void>;
   /** Takes back a credit (a referral reward) by its key; an account that is not running has nothing to take back. */
   takeBackCredit(request: CreditTakeBackRequest): Promise<void>;
@@ -105,13 +112,19 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
     },
 
     async dispatchDealWon(won) {
-      if (won.primaryContactId !== null && earnsIn(programme, 'cashback', won.pipelineId)) {
-        const cashbackMinor = cashbackAmountFor(won.amountMinor, 0, programme.cashback);
-        const reason = `cashback on deal ${won.dealId} (${money(won.amountMinor)})`;
+      // An amount in another currency is not money of this programme: the deal still counts as a purchase, but earns
+      // no cashback, adds nothing to the spend and meets no minimum amount.
+      const inProgrammeCurrency = (won.currency ?? null) === null || won.currency === programme.currency;
+      const amountMinor = inProgrammeCurrency ? won.amountMinor : 0;
+      if (won.primaryContactId !== null && inProgrammeCurrency && earnsIn(programme, 'cashback', won.pipelineId)) {
+        const { enabled, tierBasis, tiers, rounding } = programme.cashback;
+        const earning = { dealAmountMinor: amountMinor, rules: { enabled, tierBasis, tiers, rounding } };
+        const cashbackMinor = cashbackAmountFor(amountMinor, 0, programme.cashback);
+        const reason = `cashback on deal ${won.dealId} (${money(amountMinor)})`;
         await client.workflow.signalWithStart(cashback, {
           ...cashbackStart(won.portal, won.primaryContactId),
           signal: dealWonSignal,
-          signalArgs: [{ dealId: won.dealId, cashbackMinor, wonAt: won.wonAt, reason }],
+          signalArgs: [{ dealId: won.dealId, cashbackMinor, wonAt: won.wonAt, reason, earning }],
         });
       }
       for (const contactId of won.contactIds) {
@@ -124,10 +137,11 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
         await signalIfRunning(client, contactWorkflowId(won.portal, 'referral', contactId), ownDealWonSignal, {
           dealId: won.dealId,
           pipelineId: won.pipelineId,
-          amountMinor: won.amountMinor,
+          amountMinor,
           wonAt: won.wonAt,
         });
       }
+      return { noMoney: inProgrammeCurrency ? null : `the deal is in ${won.currency}, the programme in ${programme.currency}: no cashback, no spend` };
     },
 
     async dispatchDealReversed(reversed) {

@@ -126,14 +126,18 @@ export function createReferralActivities(deps: ReferralActivityDeps): ReferralAc
         if (error instanceof WorkflowUpdateFailedError) throw ApplicationFailure.nonRetryable(error.cause?.message ?? error.message, 'LinkRefused');
         throw error;
       }
-      if (decision.kind === 'linked') {
+      // "Already linked to this referrer" is an earlier attempt whose link took but whose message to the referred
+      // contact may not have (a crash in between, and the referrer's run moved on so the update id was forgotten):
+      // the message is idempotent, so it is sent again.
+      const alreadyLinked = decision.kind === 'link-rejected' && decision.rejection === 'duplicate';
+      if (decision.kind === 'linked' || alreadyLinked) {
         await client.workflow.signalWithStart(referral, {
           ...referralStart(portal, referredId),
           signal: referrerLinkedSignal,
           signalArgs: [{ referrerId, linkedAt: at, hadWonDeals: referredIsExistingCustomer }],
         });
       }
-      return decision;
+      return alreadyLinked ? { kind: 'unchanged', reason: decision.reason } : decision;
     },
 
     async sendReferredDealWon({ portal, referrerId, deal }) {

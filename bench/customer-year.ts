@@ -13,14 +13,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { temporal } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { customerSearchAttributes } from '../activities/customer-workflows';
 import { loadProgramme } from '../src/config/load-programme';
 import { cashbackAmountFor } from '../src/domain/cashback-rules';
 import type { Programme } from '../src/domain/programme';
-import { ALL_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { createTimeSkippingEnvironment } from '../src/temporal/time-skipping';
 import { resolveTimeSkippingServer } from '../src/temporal/tools';
 import { contactWorkflowId } from '../src/temporal/workflow-ids';
@@ -70,12 +68,6 @@ async function historyOf(client: Client, workflowId: string, firstRunId: string)
   return result;
 }
 
-/** The Java test server starts with no custom search attributes; the engine's start requests carry them. */
-async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const searchAttributes = Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]));
-  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
-}
-
 async function main(): Promise<void> {
   const customers = positiveIntegerArg(process.argv, '--customers', 10_000);
   const dealsPerCustomer = positiveIntegerArg(process.argv, '--deals-per-customer', 4);
@@ -91,7 +83,6 @@ async function main(): Promise<void> {
   quietTemporalRuntime();
   const memoryAtStart = memoryMiB();
   const env = await createTimeSkippingEnvironment(server.executable);
-  await registerSearchAttributes(env);
   const portal = `bench-year-${randomUUID().slice(0, 8)}`;
   let projections = 0;
   let notices = 0;

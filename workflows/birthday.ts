@@ -55,6 +55,8 @@ export const birthdayStatusQuery = wf.defineQuery<BirthdayStatus>('birthdayStatu
 export const programmeChangedSignal = wf.defineSignal<[Programme]>('programmeChanged');
 
 const HISTORY_KEPT = 100;
+/** Runs recorded before it never continued as new while retrying a refused write with no birthdate. */
+const RETRYING_CONTINUES_PATCH = 'birthday-retrying-continues-as-new';
 
 const crm = bitrix24Activities<BirthdayActivities>();
 
@@ -113,6 +115,8 @@ export async function birthday(input: BirthdayInput): Promise<void> {
     if (window === null) {
       if (await project(false, 'no birthdate on the contact')) await wf.condition(() => changed);
       else await wf.condition(() => changed, PROJECTION_RETRY_MS);
+      // A write refused for good retries hourly: without this, months of retries would outgrow the history.
+      if (wf.workflowInfo().continueAsNewSuggested && wf.patched(RETRYING_CONTINUES_PATCH)) await continueIfQuiet();
       continue;
     }
     const inside = window.start <= now();
@@ -126,9 +130,12 @@ export async function birthday(input: BirthdayInput): Promise<void> {
     await wf.condition(() => changed, Math.max(wakeAt - now(), 1), { summary });
 
     // A year is a few dozen history events; continue-as-new keeps decades bounded.
-    if (!changed && wf.workflowInfo().continueAsNewSuggested) {
-      const carried = { projectedActive, history: history.slice(-HISTORY_KEPT) };
-      await wf.continueAsNew<typeof birthday>({ ...input, policy, birthdate, carried });
-    }
+    if (wf.workflowInfo().continueAsNewSuggested) await continueIfQuiet();
+  }
+
+  async function continueIfQuiet(): Promise<void> {
+    if (changed) return;
+    const carried = { projectedActive, history: history.slice(-HISTORY_KEPT) };
+    await wf.continueAsNew<typeof birthday>({ ...input, policy, birthdate, carried });
   }
 }

@@ -17,14 +17,16 @@ import {
   type Lot,
   markReminded,
   nextDeadline,
+  processedAmount,
   resetAll,
   spend,
 } from '../src/domain/cashback-ledger';
 import { dueReminder, nextReminderAt } from '../src/domain/cashback-reminders';
 import type { LoyaltyNotification } from '../src/domain/notifications';
 import { lotExpiry, nextCalendarReset } from '../src/domain/calendar';
-import { lotTimes } from '../src/domain/cashback-rules';
-import type { CashbackRules, Programme } from '../src/domain/programme';
+import { cashbackAmountFor, type CashbackEarning, lotTimes } from '../src/domain/cashback-rules';
+import { emptySpend, foldSpendBefore, recordWonSpend, reverseWonSpend, totalSpent, type SpendRecord } from '../src/domain/cumulative-spend';
+import type { CashbackRules, MinorUnits, Programme } from '../src/domain/programme';
 import { rulesFingerprint } from '../src/domain/programme-fingerprint';
 import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
 import { bitrix24Activities } from './activity-options';
@@ -56,13 +58,21 @@ export interface CashbackInput {
   policy: CashbackPolicy;
   /** Carried across continue-as-new. */
   ledger?: Ledger;
+  /** What the customer spent on won deals; carried across continue-as-new, absent in runs from before it was kept. */
+  spend?: SpendRecord;
 }
 
 export interface DealWon {
   dealId: number;
+  /** Worked out from the deal alone; the account recomputes it when `earning` is given. */
   cashbackMinor: number;
   wonAt: number;
   reason: string;
+  /**
+   * The deal's amount and the earning rules at the win: the account counts the spend and, for tiers by cumulative
+   * spend, earns by what the customer spent before this deal — which only the account knows. Absent in older messages.
+   */
+  earning?: { dealAmountMinor: MinorUnits; rules: CashbackEarning };
 }
 
 export interface DealReversed {
@@ -100,6 +110,8 @@ export interface RedemptionOutcome {
 
 export interface CashbackView {
   balances: Balances;
+  /** Won deals' total counted for tiers by cumulative spend (minor units). */
+  spentMinor: MinorUnits;
   lots: Lot[];
   history: LedgerEntry[];
 }
@@ -158,6 +170,7 @@ const MISSED_RESET_PATCH = 'cashback-missed-reset';
 /** One workflow per contact: the cashback account, its lots and the timers that expire them. */
 export async function cashback(input: CashbackInput): Promise<void> {
   let ledger = input.ledger ?? emptyLedger();
+  let spending = input.spend ?? emptySpend();
   let policy = input.policy;
   /** Set by a rules change: the main loop then works out the next reset under the new policy. */
   let policyChanged = false;
@@ -171,7 +184,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
   wf.setHandler(dealWonSignal, (won) => void inbox.push({ kind: 'won', won }));
   wf.setHandler(dealReversedSignal, (reversed) => void inbox.push({ kind: 'reversed', reversed }));
   wf.setHandler(creditTakenBackSignal, (takeBack) => void inbox.push({ kind: 'takeBack', takeBack }));
-  wf.setHandler(cashbackQuery, () => ({ balances: balances(ledger, now()), lots: ledger.lots, history: ledger.entries }));
+  wf.setHandler(cashbackQuery, () => ({ balances: balances(ledger, now()), spentMinor: totalSpent(spending), lots: ledger.lots, history: ledger.entries }));
   wf.setHandler(programmeChangedSignal, (programme) => {
     const next = cashbackPolicyOf(programme.cashback, programme.timeZone);
     if (rulesFingerprint(next) === rulesFingerprint(policy)) return;
@@ -193,8 +206,14 @@ export async function cashback(input: CashbackInput): Promise<void> {
         requireText(redemption.key, 'redemption key');
         requireText(redemption.reason, 'redemption reason');
         requirePositiveMinor(redemption.amountMinor, 'redemption amount');
-        // A repeated request is answered, not refused, even when the balance no longer covers it.
-        if (hasProcessed(ledger, redemptionKey(redemption.key))) return;
+        // A repeated request is answered, not refused, even when the balance no longer covers it; the same key for
+        // another amount is a caller that lost track of what it redeemed, and must not be told it got the new amount.
+        const key = redemptionKey(redemption.key);
+        const earlier = processedAmount(ledger, key);
+        if (earlier !== undefined && earlier !== redemption.amountMinor) {
+          throw new InvalidLedgerRequestError(`redemption ${redemption.key} was already made for ${earlier}, not ${redemption.amountMinor} (minor units)`);
+        }
+        if (hasProcessed(ledger, key)) return;
         const available = balances(ledger, now()).available;
         if (redemption.amountMinor > available) throw new InsufficientBalanceError(redemption.amountMinor, available);
       },
@@ -249,16 +268,26 @@ export async function cashback(input: CashbackInput): Promise<void> {
   }
 
   function applyWon(won: DealWon): void {
-    if (won.cashbackMinor === 0 || activeDealLot(ledger, won.dealId)) return;
+    if (activeDealLot(ledger, won.dealId)) return;
+    const amountMinor = earnedOn(won);
+    if (amountMinor === 0) return;
     const { timeZone, pendingDays, expiryDays } = policy;
     const { availableAt, expiresAt } = lotTimes(won.wonAt, { pendingDays, lotExpiryDays: expiryDays }, timeZone);
     const lotKey = nextDealLotKey(ledger, won.dealId);
-    const outcome = accrue(ledger, { key: lotKey, amount: won.cashbackMinor, at: won.wonAt, availableAt, expiresAt, reason: won.reason });
+    const outcome = accrue(ledger, { key: lotKey, amount: amountMinor, at: won.wonAt, availableAt, expiresAt, reason: won.reason });
     ledger = outcome.ledger;
     if (outcome.status === 'applied') {
       resetIfMissed(won.wonAt);
-      notices.push({ kind: 'cashbackAccrued', contactId: input.contactId, dealId: won.dealId, lotKey, amountMinor: won.cashbackMinor, availableAt, expiresAt });
+      notices.push({ kind: 'cashbackAccrued', contactId: input.contactId, dealId: won.dealId, lotKey, amountMinor, availableAt, expiresAt });
     }
+  }
+
+  /** Counts the deal's spend (once) and answers what it earns, tiered by the spend before it where the rules say so. */
+  function earnedOn(won: DealWon): MinorUnits {
+    if (won.earning === undefined) return won.cashbackMinor;
+    const spentBefore = totalSpent(spending);
+    spending = recordWonSpend(spending, { dealId: won.dealId, amountMinor: won.earning.dealAmountMinor, wonAt: won.wonAt });
+    return cashbackAmountFor(won.earning.dealAmountMinor, spentBefore, won.earning.rules);
   }
 
   const reminderPolicy = () => {
@@ -280,6 +309,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
   }
 
   function applyReversed(reversed: DealReversed): void {
+    spending = reverseWonSpend(spending, reversed.dealId);
     const lot = activeDealLot(ledger, reversed.dealId);
     if (lot) ledger = clawBack(ledger, { key: lot.key, at: reversed.at, reason: reversed.reason, policy: policy.clawback }).ledger;
   }
@@ -333,7 +363,8 @@ export async function cashback(input: CashbackInput): Promise<void> {
     if (yearClosed || wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);
       if (inbox.length > 0) continue;
-      await wf.continueAsNew<typeof cashback>({ ...input, policy, ledger: compact(ledger, now(), policy.retentionDays * DAY_MS) });
+      const retentionMs = policy.retentionDays * DAY_MS;
+      await wf.continueAsNew<typeof cashback>({ ...input, policy, ledger: compact(ledger, now(), retentionMs), spend: foldSpendBefore(spending, now() - retentionMs) });
     }
   }
 }

@@ -46,6 +46,8 @@ const HISTORY_KEPT = 50;
 const DISCOUNTS_PATCH = 'deal-discounts';
 /** A win is dated by the CRM's stage move, not by when it was processed (issue #5): histories from before used workflow time. */
 const CRM_WON_AT_PATCH = 'deal-won-at-from-crm';
+/** Histories from before it ended an idle deal even while it held the payer's redeemed cashback, which was then never given back. */
+const KEEP_REDEMPTION_PATCH = 'deal-idle-keeps-redemption';
 
 const crm = bitrix24Activities<DealActivities>();
 const customers = wf.proxyActivities<CustomerWorkflowActivities>(WORKFLOW_MESSAGE);
@@ -68,8 +70,9 @@ export async function deal(input: DealInput): Promise<DealMemory> {
 
   for (;;) {
     const wake = (): boolean => notices.length > 0 || wf.workflowInfo().continueAsNewSuggested;
-    // A won deal's workflow stays to notice a later reversal; any other deal may end when idle.
-    if (memory.won !== null) await wf.condition(wake);
+    // A won deal's workflow stays to notice a later reversal, one holding redeemed cashback to give it back if the deal
+    // is lost however long the customer takes; any other deal may end when idle.
+    if (memory.won !== null || (holdsRedemption(memory) && wf.patched(KEEP_REDEMPTION_PATCH))) await wf.condition(wake);
     else if (!(await wf.condition(wake, IDLE_LIFETIME, { summary: 'ends when no CRM event comes for 7 days' }))) return memory;
     if (notices.length > 0) {
       await wf.sleep(COALESCE_WINDOW, { summary: 'gathers a burst of CRM events before reading the deal once' });
@@ -100,17 +103,20 @@ async function follow(
   if (wf.patched(DISCOUNTS_PATCH)) await settleDiscounts(memory, input, facts, record);
   if (facts.semantic === 'S' && memory.won === null) {
     const wonAt = wonAtOf(facts);
-    await customers.dispatchDealWon({
+    const dispatched = await customers.dispatchDealWon({
       portal: input.portal,
       dealId: input.dealId,
       pipelineId: facts.pipelineId,
       amountMinor: facts.amountMinor,
+      currency: facts.currency,
       wonAt,
       contactIds: facts.contactIds,
       primaryContactId: facts.primaryContactId,
     });
     memory.won = { contactIds: facts.contactIds, primaryContactId: facts.primaryContactId, wonAt };
-    record('won-dispatched', facts.stageId, `deal won in stage ${facts.stageId}`);
+    // Histories from before the dispatch answered carry no result.
+    const note = dispatched?.noMoney ? ` (${dispatched.noMoney})` : '';
+    record('won-dispatched', facts.stageId, `deal won in stage ${facts.stageId}${note}`);
   } else if (facts.semantic !== 'S' && memory.won !== null) {
     await reverse(memory, input, `deal left the won stage for ${facts.stageId}`);
     record('reversal-dispatched', facts.stageId, `deal left the won stage for ${facts.stageId}`);
@@ -128,6 +134,10 @@ function wonAtOf(facts: DealFacts): number {
   const processedAt = Date.now();
   if (!wf.patched(CRM_WON_AT_PATCH) || facts.stageMovedAt === undefined || facts.stageMovedAt === null) return processedAt;
   return Math.min(facts.stageMovedAt, processedAt);
+}
+
+function holdsRedemption(memory: DealMemory): boolean {
+  return (memory.discounts?.redemption ?? null) !== null;
 }
 
 type Recorder = (event: DealHistoryEntry['event'], stageId: string | null, reason: string) => void;

@@ -72,14 +72,13 @@ export async function groupDiscountUsage(input: GroupDiscountUsageInput): Promis
   for (;;) {
     changed = false;
     const woken = await wf.condition(() => changed || wf.workflowInfo().continueAsNewSuggested, DAY_MS);
-    if (!woken) {
-      // A quiet day: forget the days no deal can count against any more; with nothing left, the record is complete.
-      const oldestKept = new Date(Date.now() - KEPT_DAYS * DAY_MS).toISOString().slice(0, 10);
-      usage = forgetDaysBefore(usage, oldestKept);
-      if (usage.grants.length === 0) {
-        await wf.condition(wf.allHandlersFinished);
-        if (!changed) return usage;
-      }
+    // Forget the days no deal can count against any more on every wake: a contact with deals every day has no quiet one.
+    const oldestKept = new Date(Date.now() - KEPT_DAYS * DAY_MS).toISOString().slice(0, 10);
+    usage = forgetDaysBefore(usage, oldestKept);
+    // A quiet day with nothing left: the record is complete.
+    if (!woken && usage.grants.length === 0) {
+      await wf.condition(wf.allHandlersFinished);
+      if (!changed) return usage;
     }
     if (wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);

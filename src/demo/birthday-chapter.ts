@@ -39,8 +39,9 @@ export async function birthdayChapter(scene: Scene): Promise<void> {
 
   const earlierId = user.addDeal(earlierDeal, { contactId, pipelineId: SALES_PIPELINE, stageId: IN_PROGRESS_STAGE });
   user.moveDeal(earlierId, WON_STAGE);
-  const earned = cashbackEarned(programme, SALES_PIPELINE, dealTotalMinor(programme, earlierDeal));
-  log.tell(contactId, `earlier deal ${earlierId} won: ${money(programme, dealTotalMinor(programme, earlierDeal))}, cashback ${money(programme, earned)}`);
+  const earlierTotal = dealTotalMinor(programme, earlierDeal);
+  const earned = cashbackEarned(programme, SALES_PIPELINE, earlierTotal, 0);
+  log.tell(contactId, `earlier deal ${earlierId} won: ${money(programme, earlierTotal)}, cashback ${money(programme, earned)}`);
   await log.expect({ contactId, what: 'cashback balance after the earlier trip', expected: earned, read: () => view.contact(contactId).loyalty.cashbackBalanceMinor ?? 0, show: (minor) => money(programme, minor) });
 
   const stageId = discountStageOf(programme, SALES_PIPELINE);
@@ -77,7 +78,7 @@ export async function birthdayChapter(scene: Scene): Promise<void> {
   await log.expect({ contactId, what: 'cashback balance after paying with it', expected: earned - redeemed, read: () => view.contact(contactId).loyalty.cashbackBalanceMinor ?? 0, show: (minor) => money(programme, minor) });
 
   user.moveDeal(dealId, WON_STAGE);
-  const earnedAgain = cashbackEarned(programme, SALES_PIPELINE, paidTotal);
+  const earnedAgain = cashbackEarned(programme, SALES_PIPELINE, paidTotal, earlierTotal);
   log.tell(contactId, `deal ${dealId} won: cashback ${money(programme, earnedAgain)} on the ${money(programme, paidTotal)} paid`);
   await log.expect({
     contactId,

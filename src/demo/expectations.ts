@@ -40,9 +40,9 @@ export function dealTotalMinor(programme: Programme, deal: ScriptedDeal): MinorU
   return applyRowDiscounts(baseRowsOf(programme, deal), programme.currencyExponent).baseTotalMinor;
 }
 
-/** What the payer of a won deal earns (the engine credits by the deal amount alone, as dispatchDealWon does). */
-export function cashbackEarned(programme: Programme, pipelineId: PipelineId, wonAmountMinor: MinorUnits): MinorUnits {
-  return earnsIn(programme, 'cashback', pipelineId) ? cashbackAmountFor(wonAmountMinor, 0, programme.cashback) : 0;
+/** What the payer of a won deal earns, given what they spent on won deals before it (tiers by cumulative spend). */
+export function cashbackEarned(programme: Programme, pipelineId: PipelineId, wonAmountMinor: MinorUnits, spentBeforeMinor: MinorUnits): MinorUnits {
+  return earnsIn(programme, 'cashback', pipelineId) ? cashbackAmountFor(wonAmountMinor, spentBeforeMinor, programme.cashback) : 0;
 }
 
 /** Whether cashback accrued now can be spent at once (no pending period). */
@@ -76,7 +76,7 @@ export function expectedReferrals(programme: Programme, referrerId: number, purc
     const { state: next, decision } = qualifyReferral(state, won, programme);
     state = next;
     const welcome = decision.kind === 'qualified' && decision.welcome?.kind === 'cashback' ? decision.welcome.amountMinor : 0;
-    friendCashbackMinor.set(purchase.contactId, cashbackEarned(programme, purchase.pipelineId, purchase.amountMinor) + welcome);
+    friendCashbackMinor.set(purchase.contactId, cashbackEarned(programme, purchase.pipelineId, purchase.amountMinor, 0) + welcome);
   }
   const tier = referrerDiscount(state, String(referrerId), programme);
   return { referrerPercent: tier.percent, qualifiedCount: tier.qualifiedCount, friendCashbackMinor };

@@ -11,12 +11,12 @@
  *   resetAll(ledger, at, reason)                    → LedgerChange      the calendar reset: write off lots accrued before `at`
  *   clawBack(ledger, ClawbackRequest)               → ClawbackOutcome   reverse a credit, per ClawbackPolicy; idempotent
  *   balances(ledger, at)                            → { available, pending, debt, net }
- *   nextDeadline(ledger, after, { resetAt?, reminderLeadMs? }) → next instant for a timer, or null
- *   lotsToRemind(ledger, at, withinMs) / markReminded(ledger, lotKeys, at)   pre-expiry reminders, once per lot
+ *   nextDeadline(ledger, after, { resetAt? })        → next instant for a timer, or null
+ *   markReminded(ledger, lotKeys, at)               pre-expiry reminders (cashback-reminders.ts), once per lot
  *   totalsByKind(entries) / lifetimeTotals(ledger) / lifetimeDebtCreated(ledger)
  *   compact(ledger, at, retentionMs, retiredKeysLimit?) → Ledger        bound the state (see below)
- *   hasProcessed(ledger, key) / netBalance(ledger)
- *   cashbackPaymentLimit(deal, capBp) / redeemableForDeal(deal, capBp, available) / checkCashbackPayment(request)
+ *   hasProcessed(ledger, key) / processedAmount(ledger, key) / netBalance(ledger)
+ *   cashbackPaymentLimit(deal, capBp) / checkCashbackPayment(request)
  *
  * Policies
  * - Keys: credits (`accrual`, `manual-credit`) and debits (`spend`, `manual-debit`) share one key space; a key seen
@@ -41,13 +41,13 @@
  */
 export * from './ledger/state';
 export * from './ledger/errors';
-export { hasProcessed, netBalance } from './ledger/history';
+export { hasProcessed, netBalance, processedAmount } from './ledger/history';
 export { accrue } from './ledger/accrue';
 export { spend } from './ledger/spend';
 export { expireDue, resetAll } from './ledger/write-off';
 export { clawBack } from './ledger/clawback';
 export { balances, type Balances } from './ledger/balances';
-export { lotsToRemind, markReminded, nextDeadline, type DeadlineOptions } from './ledger/deadlines';
+export { markReminded, nextDeadline, type DeadlineOptions } from './ledger/deadlines';
 export { lifetimeDebtCreated, lifetimeTotals, totalsByKind } from './ledger/totals';
 export { compact } from './ledger/compact';
-export { cashbackPaymentLimit, checkCashbackPayment, redeemableForDeal, type CashbackPaymentCheck, type CashbackPaymentRequest } from './ledger/payment-cap';
+export { cashbackPaymentLimit, checkCashbackPayment, type CashbackPaymentCheck, type CashbackPaymentRequest } from './ledger/payment-cap';

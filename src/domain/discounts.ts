@@ -220,8 +220,3 @@ export function contactDiscounts(programme: Programme, deal: DealContext, facts:
     statusLine: lines.map((l) => formatDiscountLine(l, programme)).join('; '),
   };
 }
-
-/** Discounts for every contact of a multi-contact deal (each traveller of a travel-club deal has their own). */
-export function dealDiscounts(programme: Programme, deal: DealContext, contacts: readonly ContactLoyaltyFacts[]): ContactDiscounts[] {
-  return contacts.map((facts) => contactDiscounts(programme, deal, facts));
-}

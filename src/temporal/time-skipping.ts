@@ -1,5 +1,7 @@
 import type { ConnectionPlugin } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { type EphemeralServerExecutable, TestWorkflowEnvironment } from '@temporalio/testing';
+import { ALL_SEARCH_ATTRIBUTES } from './search-attributes';
 
 /**
  * The test environment's client pings the server every 30 s. A sleep across a burst of timers is one call open for
@@ -18,7 +20,14 @@ const longSleepsStayOneCall: ConnectionPlugin = {
   }),
 };
 
-/** A private Java time-skipping server whose `sleep` survives a long burst of workflow work. */
-export function createTimeSkippingEnvironment(executable: EphemeralServerExecutable): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, plugins: [longSleepsStayOneCall] });
+/**
+ * A private Java time-skipping server whose `sleep` survives a long burst of workflow work, with the engine's search
+ * attributes registered: it starts with no custom ones, and the engine's start requests carry them.
+ */
+export async function createTimeSkippingEnvironment(executable: EphemeralServerExecutable): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable }, plugins: [longSleepsStayOneCall] });
+  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  const searchAttributes = Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, keyword]));
+  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
+  return env;
 }

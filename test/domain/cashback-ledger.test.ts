@@ -10,7 +10,6 @@ import {
   InsufficientBalanceError,
   InvalidLedgerRequestError,
   lifetimeTotals,
-  lotsToRemind,
   markReminded,
   netBalance,
   nextDeadline,
@@ -164,28 +163,21 @@ describe('clawback', () => {
 });
 
 describe('timers and reminders', () => {
-  it('gives the next instant for a timer: availability, expiry, reset or reminder, whichever comes first', () => {
+  it('gives the next instant for a timer: availability, expiry or reset, whichever comes first', () => {
     let ledger = credit(emptyLedger(), 'deal:1', 100, T0, 30, 5);
     expect(nextDeadline(ledger, T0)).toBe(T0 + 5 * DAY);
     expect(nextDeadline(ledger, T0 + 5 * DAY)).toBe(T0 + 30 * DAY);
     expect(nextDeadline(ledger, T0 + 5 * DAY, { resetAt: T0 + 20 * DAY })).toBe(T0 + 20 * DAY);
-    expect(nextDeadline(ledger, T0 + 5 * DAY, { reminderLeadMs: 7 * DAY })).toBe(T0 + 23 * DAY);
-    ledger = markReminded(ledger, ['deal:1'], T0 + 23 * DAY);
-    expect(nextDeadline(ledger, T0 + 5 * DAY, { reminderLeadMs: 7 * DAY })).toBe(T0 + 30 * DAY);
     ledger = redeem(ledger, 'r', 100, T0 + 6 * DAY);
     expect(nextDeadline(ledger, T0 + 6 * DAY)).toBeNull();
     expect(nextDeadline(ledger, T0 + 6 * DAY, { resetAt: T0 + 6 * DAY })).toBeNull();
   });
 
-  it('reminds once per lot, within the lead time before it expires', () => {
-    let ledger = credit(emptyLedger(), 'deal:1', 100, T0, 30);
-    ledger = credit(ledger, 'deal:2', 100, T0, 60);
-    expect(lotsToRemind(ledger, T0 + 23 * DAY - 1, 7 * DAY)).toEqual([]);
-    expect(lotsToRemind(ledger, T0 + 23 * DAY, 7 * DAY).map((l) => l.key)).toEqual(['deal:1']);
+  it('marks a lot reminded of once: a later mark keeps the first instant', () => {
+    const ledger = credit(credit(emptyLedger(), 'deal:1', 100, T0, 30), 'deal:2', 100, T0, 60);
     const reminded = markReminded(ledger, ['deal:1'], T0 + 23 * DAY);
-    expect(lotsToRemind(reminded, T0 + 24 * DAY, 7 * DAY)).toEqual([]);
+    expect(reminded.lots.map((l) => l.remindedAt)).toEqual([T0 + 23 * DAY, null]);
     expect(markReminded(reminded, ['deal:1'], T0 + 25 * DAY).lots[0]?.remindedAt).toBe(T0 + 23 * DAY);
-    expect(lotsToRemind(reminded, T0 + 53 * DAY, 7 * DAY).map((l) => l.key)).toEqual(['deal:2']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactDiscounts, dealDiscounts, formatDiscountLine, type ContactLoyaltyFacts, type DiscountLine } from '../../src/domain/discounts';
+import { contactDiscounts, formatDiscountLine, type ContactLoyaltyFacts, type DiscountLine } from '../../src/domain/discounts';
 import { type StackingPolicy } from '../../src/domain/programme';
 import { exampleProgramme } from './programme.fixture';
 
@@ -115,7 +115,7 @@ describe('groups and cashback redemption', () => {
 
 describe('multi-contact deals', () => {
   it('computes each traveller’s discounts separately', () => {
-    const results = dealDiscounts(programme, TRAVEL, [facts({ contactId: 'a', referralPercent: 1000 }), facts({ contactId: 'b', groupIds: ['staff'] })]);
+    const results = [facts({ contactId: 'a', referralPercent: 1000 }), facts({ contactId: 'b', groupIds: ['staff'] })].map((f) => contactDiscounts(programme, TRAVEL, f));
     expect(results.map((r) => [r.contactId, r.discountPercent])).toEqual([
       ['a', 1000],
       ['b', 1500],

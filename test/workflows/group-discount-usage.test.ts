@@ -6,12 +6,11 @@ import { LOYALTY_FIELDS } from '../../src/bitrix24/loyalty-fields';
 import { loadProgramme } from '../../src/config/load-programme';
 import { localDate } from '../../src/domain/calendar';
 import { dealWorkflowId, groupDiscountUsageWorkflowId } from '../../src/temporal/workflow-ids';
-import { crmEventSignal } from '../../workflows/crm-event';
-import { deal, dealStatusQuery } from '../../workflows/deal';
+import { dealStatusQuery } from '../../workflows/deal';
 import { groupUsageStateQuery } from '../../workflows/group-discount-usage';
 import { recordHistory } from '../helpers/histories';
 import { eventually } from '../helpers/temporal';
-import { startTestbed, type Testbed } from '../helpers/testbed';
+import { deliverDealEvent, startTestbed, type Testbed } from '../helpers/testbed';
 
 // The example programme: VIP is 10 % with at most 5 000.00 RUB of discount per contact per local day (Europe/Moscow);
 // pipeline 1 (Travel club) applies group discounts in C1:NEW / C1:PREPARATION.
@@ -31,14 +30,7 @@ describe('group discount daily limit across a contact’s deals (dev server + sa
   });
   afterAll(async () => bed?.stop());
 
-  const deliver = (dealId: number) =>
-    bed.env.client.workflow.signalWithStart(deal, {
-      workflowId: dealWorkflowId(bed.taskQueue, dealId),
-      taskQueue: bed.taskQueue,
-      args: [{ portal: bed.taskQueue, dealId }],
-      signal: crmEventSignal,
-      signalArgs: [{ event: 'ONCRMDEALUPDATE', entityId: dealId, ts: Math.floor(Date.now() / 1000), source: 'webhook' }],
-    });
+  const deliver = (dealId: number) => deliverDealEvent(bed, dealId);
   const discountsSettled = async (dealId: number) =>
     eventually(async () => {
       const status = await bed.env.client.workflow.getHandle(dealWorkflowId(bed.taskQueue, dealId)).query(dealStatusQuery).catch(() => null);

@@ -6,15 +6,14 @@ import { contacts } from '../../src/bitrix24';
 import { LOYALTY_FIELDS } from '../../src/bitrix24/loyalty-fields';
 import { loadProgramme } from '../../src/config/load-programme';
 import type { Programme } from '../../src/domain/programme';
-import { contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
+import { contactWorkflowId } from '../../src/temporal/workflow-ids';
 import { cashbackQuery } from '../../workflows/cashback';
 import { contact, contactStatusQuery } from '../../workflows/contact';
 import { crmEventSignal, type CrmEventNotice } from '../../workflows/crm-event';
-import { deal } from '../../workflows/deal';
 import { referralDiscountQuery, referralStatusQuery } from '../../workflows/referral';
 import { recordHistory } from '../helpers/histories';
 import { eventually } from '../helpers/temporal';
-import { startTestbed, type Testbed } from '../helpers/testbed';
+import { deliverDealEvent, startTestbed, type Testbed } from '../helpers/testbed';
 
 // The example rules with tiers low enough for a test: 1 qualified referral → 5 %, 2 → 10 %. Welcome cashback
 // 500.00, second-level cashback 200.00, first deals of at least 1000.00 in pipeline 0 (Sales) qualify.
@@ -51,14 +50,7 @@ describe('referral programme through contact and deal events (dev server, sandbo
       signal: crmEventSignal,
       signalArgs: [{ event, entityId: contactId, ts: ts(), source: 'webhook' }],
     });
-  const deliverDealEvent = (dealId: number) =>
-    bed.env.client.workflow.signalWithStart(deal, {
-      workflowId: dealWorkflowId(bed.taskQueue, dealId),
-      taskQueue: bed.taskQueue,
-      args: [{ portal: bed.taskQueue, dealId }],
-      signal: crmEventSignal,
-      signalArgs: [{ event: 'ONCRMDEALUPDATE', entityId: dealId, ts: ts(), source: 'webhook' }],
-    });
+  const deliverDeal = (dealId: number) => deliverDealEvent(bed, dealId);
   const referralOf = (contactId: number) => bed.env.client.workflow.getHandle(contactWorkflowId(bed.taskQueue, 'referral', contactId));
   const contactWorkflowOf = (contactId: number) => bed.env.client.workflow.getHandle(contactWorkflowId(bed.taskQueue, 'contact', contactId));
   const cashbackOf = (contactId: number) => bed.env.client.workflow.getHandle(contactWorkflowId(bed.taskQueue, 'cashback', contactId));
@@ -85,7 +77,7 @@ describe('referral programme through contact and deal events (dev server, sandbo
     portal.deals.setContacts(dealId, [{ CONTACT_ID: contactId, IS_PRIMARY: 'Y' }]);
     portal.deals.setProductRows(dealId, [{ PRODUCT_ID: 1, PRICE: '2000.00', QUANTITY: 1 }]);
     portal.deals.setStage(dealId, 'WON');
-    for (let copy = 0; copy < 3; copy++) await deliverDealEvent(dealId);
+    for (let copy = 0; copy < 3; copy++) await deliverDeal(dealId);
     return dealId;
   }
 
@@ -127,7 +119,7 @@ describe('referral programme through contact and deal events (dev server, sandbo
 
     // Ben's deal is lost after all: his referral no longer counts.
     bed.sandbox.portal.deals.setStage(benDeal, 'LOSE');
-    for (let copy = 0; copy < 2; copy++) await deliverDealEvent(benDeal);
+    for (let copy = 0; copy < 2; copy++) await deliverDeal(benDeal);
     await eventually(async () => (await standing(referrer)).discount === 500);
     expect(await standing(referrer)).toEqual({ referralCount: 1, discount: 500 });
     await eventually(async () => comments(referrer).some((c) => c.startsWith(`Referral qualification reversed: deal ${benDeal} was reversed`)));

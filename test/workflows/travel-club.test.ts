@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
+import { describe, expect, it } from 'vitest';
 import { deals } from '../../src/bitrix24';
 import { LOYALTY_FIELDS } from '../../src/bitrix24/loyalty-fields';
 import { loadProgramme } from '../../src/config/load-programme';
@@ -8,54 +7,36 @@ import { localDate } from '../../src/domain/calendar';
 import { contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
 import { birthday } from '../../workflows/birthday';
 import { cashbackQuery } from '../../workflows/cashback';
-import { crmEventSignal } from '../../workflows/crm-event';
-import { deal, dealStatusQuery } from '../../workflows/deal';
+import { dealStatusQuery } from '../../workflows/deal';
 import { recordHistory } from '../helpers/histories';
 import { eventually } from '../helpers/temporal';
-import { startTestbed, type Testbed } from '../helpers/testbed';
+import { deliverDealEvent, useEngineTestbed } from '../helpers/testbed';
 
 // Pipeline 1 (Travel club) applies referral, birthday and group discounts in C1:NEW / C1:PREPARATION, not the
 // cumulative discount and not cashback payment; pipeline 0 (Sales) applies all of them, cashback up to 30 % of a deal.
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
 
 describe('deal workflow applies discounts to the deal (dev server + sandbox portal)', () => {
-  let bed: Testbed;
-  let activities: ReturnType<typeof createActivities>;
-  beforeAll(async () => {
-    bed = await startTestbed({
-      label: 'travel-club',
-      server: 'dev',
-      activities: ({ bitrix, env, taskQueue }) => (activities = createActivities({ bitrix, temporal: env.client, programme, taskQueue })),
-    });
-  });
-  afterAll(async () => bed?.stop());
+  const engine = useEngineTestbed('travel-club', 'dev', programme);
 
-  /** What the bridge does for every Bitrix24 event: signal-with-start on the deal's deterministic id. */
-  const deliver = (dealId: number) =>
-    bed.env.client.workflow.signalWithStart(deal, {
-      workflowId: dealWorkflowId(bed.taskQueue, dealId),
-      taskQueue: bed.taskQueue,
-      args: [{ portal: bed.taskQueue, dealId }],
-      signal: crmEventSignal,
-      signalArgs: [{ event: 'ONCRMDEALUPDATE', entityId: dealId, ts: Math.floor(Date.now() / 1000), source: 'webhook' }],
-    });
+  const deliver = (dealId: number) => deliverDealEvent(engine.bed, dealId);
   const deliverThrice = async (dealId: number) => {
     for (let copy = 0; copy < 3; copy++) await deliver(dealId);
   };
   const dealHistory = async (dealId: number) =>
-    (await bed.env.client.workflow.getHandle(dealWorkflowId(bed.taskQueue, dealId)).query(dealStatusQuery)).history.map((h) => h.event);
+    (await engine.bed.env.client.workflow.getHandle(dealWorkflowId(engine.bed.taskQueue, dealId)).query(dealStatusQuery)).history.map((h) => h.event);
   const settled = (dealId: number, count: number) =>
     eventually(async () => (await dealHistory(dealId).catch(() => [])).filter((e) => e.startsWith('discounts-')).length >= count);
-  const cashbackOf = (contactId: number) => bed.env.client.workflow.getHandle(contactWorkflowId(bed.taskQueue, 'cashback', contactId)).query(cashbackQuery);
+  const cashbackOf = (contactId: number) => engine.bed.env.client.workflow.getHandle(contactWorkflowId(engine.bed.taskQueue, 'cashback', contactId)).query(cashbackQuery);
   const creditCashback = (contactId: number, amountMinor: number) =>
-    activities.creditCashback({ portal: bed.taskQueue, contactId, key: `test-credit-${contactId}`, amountMinor, reason: 'test balance', author: 'test' });
+    engine.activities.creditCashback({ portal: engine.bed.taskQueue, contactId, key: `test-credit-${contactId}`, amountMinor, reason: 'test balance', author: 'test' });
   const rowsOf = (dealId: number) =>
-    bed.sandbox.portal.deals.productRows(dealId).map((row) => ({ id: row.ID, name: row.PRODUCT_NAME, price: row.PRICE, discount: row.DISCOUNT_SUM, quantity: row.QUANTITY }));
-  const loyaltyOf = async (dealId: number) => (await bed.bitrix.run(deals.get(dealId))).loyalty;
-  const commentsOf = (dealId: number) => bed.sandbox.portal.timeline.list('deal', dealId).map((c) => String(c.COMMENT));
+    engine.bed.sandbox.portal.deals.productRows(dealId).map((row) => ({ id: row.ID, name: row.PRODUCT_NAME, price: row.PRICE, discount: row.DISCOUNT_SUM, quantity: row.QUANTITY }));
+  const loyaltyOf = async (dealId: number) => (await engine.bed.bitrix.run(deals.get(dealId))).loyalty;
+  const commentsOf = (dealId: number) => engine.bed.sandbox.portal.timeline.list('deal', dealId).map((c) => String(c.COMMENT));
 
   it('travel club: each traveller’s discount on their share, cashback refused in the pipeline, written once', async () => {
-    const { sandbox, taskQueue: portal, env } = bed;
+    const { sandbox, taskQueue: portal, env } = engine.bed;
     const payer = sandbox.portal.contacts.add({ NAME: 'Payer' });
     const traveller = sandbox.portal.contacts.add({ NAME: 'Traveller' });
     await creditCashback(payer, 5_000_00);
@@ -110,7 +91,7 @@ describe('deal workflow applies discounts to the deal (dev server + sandbox port
   });
 
   it('sales: a redemption over the cap is refused with the reason; a smaller one is debited once and returned when the deal is lost', async () => {
-    const { sandbox } = bed;
+    const { sandbox } = engine.bed;
     const payer = sandbox.portal.contacts.add({ NAME: 'Buyer' });
     await creditCashback(payer, 3_000_00);
     const dealId = sandbox.portal.deals.add({ TITLE: 'Membership', CATEGORY_ID: 0, STAGE_ID: 'PREPARATION', [LOYALTY_FIELDS.deal.cashbackToRedeem]: '2000.00' });

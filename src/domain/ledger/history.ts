@@ -29,3 +29,8 @@ export function hasProcessed(ledger: Ledger, key: string): boolean {
     ledger.retiredKeys.includes(key)
   );
 }
+
+/** The amount a credit or debit with this key was applied for; undefined when unknown or compacted away. */
+export function processedAmount(ledger: Ledger, key: string): number | undefined {
+  return ledger.entries.find((entry) => entry.key === key && isKeyedOperation(entry.kind))?.amount;
+}

@@ -31,12 +31,6 @@ export function cashbackPaymentLimit(dealAmountMinor: number, maxPaymentBasisPoi
   return percentOf(dealAmountMinor, maxPaymentBasisPoints, 'down');
 }
 
-/** The most the customer can pay with cashback on this deal right now: the lower of the cap and the balance. */
-export function redeemableForDeal(dealAmountMinor: number, maxPaymentBasisPoints: number, availableMinor: number): number {
-  requireNonNegativeInteger(availableMinor, 'availableMinor');
-  return Math.min(cashbackPaymentLimit(dealAmountMinor, maxPaymentBasisPoints), availableMinor);
-}
-
 /** Whether paying `requestedMinor` of the deal with cashback is within both the cap and the balance; if not, why. */
 export function checkCashbackPayment(request: CashbackPaymentRequest): CashbackPaymentCheck {
   requireNonNegativeInteger(request.requestedMinor, 'requestedMinor');
