@@ -84,8 +84,8 @@ interface SimulationState {
   spendMinor: Record<string, MinorUnits>;
   /** Contact id → `YYYY-MM-DD:groupId` (local day) → group discount granted that day. */
   groupGranted: Record<string, Record<string, MinorUnits>>;
-  /** Won, not reversed, deals and each contact's share of them. */
-  wonDeals: Record<string, { pipelineId: PipelineId; shares: WonShare[] }>;
+  /** Won, not reversed, deals: each contact's share of them (for discounts), the payer and the amount they paid. */
+  wonDeals: Record<string, { pipelineId: PipelineId; shares: WonShare[]; payer: string; amountMinor: MinorUnits }>;
   cursor: number;
   lines: SimulationLine[];
   deals: DealDiscountReport[];
@@ -221,32 +221,43 @@ function discountsAtWin(state: SimulationState, programme: Programme, history: C
   }
 }
 
+/**
+ * As the engine books a win: every contact gets their discounts on an equal share, counts a purchase and forwards the
+ * whole deal to their referrer; the payer (the deal's first contact) earns cashback on the whole deal and adds it to
+ * their spend.
+ */
 function onWon(state: SimulationState, programme: Programme, history: CustomerHistory, event: Extract<HistoryEvent, { kind: 'won' }>): void {
   if (state.wonDeals[event.dealId] !== undefined) return;
-  if (event.contactIds.length === 0) throw new SimulationError(`deal ${event.dealId}: needs at least one contact`);
+  const [payer] = event.contactIds;
+  if (payer === undefined) throw new SimulationError(`deal ${event.dealId}: needs at least one contact`);
   const parts = allocateProportionally(event.amountMinor, event.contactIds.map(() => 1));
   const shares = event.contactIds.map((contactId, i) => ({ contactId, amountMinor: parts[i] ?? 0 }));
   discountsAtWin(state, programme, history, event, shares);
-  for (const share of shares) {
-    const { contactId, amountMinor } = share;
-    const wasCustomer = isCustomer(state, contactId);
-    const spentBefore = state.spendMinor[contactId] ?? 0;
-    if (earnsIn(programme, 'cashback', event.pipelineId)) {
-      const percent = cashbackPercentFor(amountMinor, spentBefore, programme.cashback);
-      const reason = `${formatPercent(percent)} cashback on deal ${event.dealId} (${money(programme, amountMinor)})`;
-      credit(state, programme, contactId, `deal:${event.dealId}`, cashbackAmountFor(amountMinor, spentBefore, programme.cashback), event.at, reason);
-    } else {
-      state.lines.push({ at: event.at, contactId, area: 'cashback', change: 'none', reason: `no cashback in pipeline ${pipelineName(programme, event.pipelineId)}` });
-    }
+  const firstDeal = new Map(event.contactIds.map((contactId) => [contactId, !isCustomer(state, contactId)]));
+  earnCashback(state, programme, event, payer);
+  for (const contactId of event.contactIds) {
+    if (contactId !== payer) state.lines.push({ at: event.at, contactId, area: 'cashback', change: 'none', reason: `the payer, contact ${payer}, earns the deal's cashback` });
     const counted = countPurchase(state.purchases[contactId] ?? emptyPurchaseCountState(), { dealId: event.dealId, pipelineId: event.pipelineId, wonAt: event.at }, programme);
     state.purchases[contactId] = counted.state;
     state.lines.push({ at: event.at, contactId, area: 'purchase-count', change: counted.decision.kind, reason: counted.decision.reason });
-    const qualified = qualifyReferral(state.referral, { dealId: event.dealId, contactId, pipelineId: event.pipelineId, amountMinor, wonAt: event.at, isFirstWonDeal: !wasCustomer }, programme);
+    const deal = { dealId: event.dealId, contactId, pipelineId: event.pipelineId, amountMinor: event.amountMinor, wonAt: event.at, isFirstWonDeal: firstDeal.get(contactId) ?? true };
+    const qualified = qualifyReferral(state.referral, deal, programme);
     state.referral = qualified.state;
     applyReferralDecision(state, programme, qualified.decision);
-    state.spendMinor[contactId] = spentBefore + amountMinor;
   }
-  state.wonDeals[event.dealId] = { pipelineId: event.pipelineId, shares };
+  state.wonDeals[event.dealId] = { pipelineId: event.pipelineId, shares, payer, amountMinor: event.amountMinor };
+}
+
+function earnCashback(state: SimulationState, programme: Programme, event: Extract<HistoryEvent, { kind: 'won' }>, payer: string): void {
+  if (!earnsIn(programme, 'cashback', event.pipelineId)) {
+    state.lines.push({ at: event.at, contactId: payer, area: 'cashback', change: 'none', reason: `no cashback in pipeline ${pipelineName(programme, event.pipelineId)}` });
+    return;
+  }
+  const spentBefore = state.spendMinor[payer] ?? 0;
+  const percent = cashbackPercentFor(event.amountMinor, spentBefore, programme.cashback);
+  const reason = `${formatPercent(percent)} cashback on deal ${event.dealId} (${money(programme, event.amountMinor)})`;
+  credit(state, programme, payer, `deal:${event.dealId}`, cashbackAmountFor(event.amountMinor, spentBefore, programme.cashback), event.at, reason);
+  state.spendMinor[payer] = spentBefore + event.amountMinor;
 }
 
 /** A won deal reversed (lost, reopened): each programme gives back exactly what the deal gave. */
@@ -254,12 +265,12 @@ function onLost(state: SimulationState, programme: Programme, event: Extract<His
   const deal = state.wonDeals[event.dealId];
   if (deal === undefined) return;
   const reason = `deal ${event.dealId} was reversed`;
-  for (const { contactId, amountMinor } of deal.shares) {
-    takeBack(state, programme, contactId, `deal:${event.dealId}`, event.at, reason);
+  takeBack(state, programme, deal.payer, `deal:${event.dealId}`, event.at, reason);
+  if (earnsIn(programme, 'cashback', deal.pipelineId)) state.spendMinor[deal.payer] = (state.spendMinor[deal.payer] ?? 0) - deal.amountMinor;
+  for (const { contactId } of deal.shares) {
     const uncounted = reversePurchase(state.purchases[contactId] ?? emptyPurchaseCountState(), event.dealId, programme);
     state.purchases[contactId] = uncounted.state;
     if (uncounted.decision.kind === 'uncounted') state.lines.push({ at: event.at, contactId, area: 'purchase-count', change: 'uncounted', reason: uncounted.decision.reason });
-    state.spendMinor[contactId] = (state.spendMinor[contactId] ?? 0) - amountMinor;
   }
   const reversed = reverseQualification(state.referral, event.dealId, event.at, programme);
   state.referral = reversed.state;

@@ -56,7 +56,7 @@ describe('simulate: a deal won then lost gives back exactly what it gave', () =>
     const whileWon = simulate(programme, history([...base, won('3', ['c', 'R'], 8_000_000, '2026-02-03T12:00:00+03:00')]));
     expect(summaryOf(whileWon, 'R')).toMatchObject({ referralPercent: 500, purchases: 1 });
     const result = simulate(programme, history([...base, ...reversed]));
-    for (const [id, keys] of [['c', ['deal:3', 'referral-welcome:c']], ['R', ['deal:3']], ['G', ['referral-second-level:3']]] as const) {
+    for (const [id, keys] of [['c', ['deal:3', 'referral-welcome:c']], ['G', ['referral-second-level:3']]] as const) {
       const entries = result.ledgers[id] ?? [];
       for (const key of keys) {
         const credited = entries.filter((e) => e.key === key && e.kind === 'accrual').reduce((s, e) => s + e.amount, 0);
@@ -65,8 +65,9 @@ describe('simulate: a deal won then lost gives back exactly what it gave', () =>
         expect(clawed).toBe(credited);
       }
     }
-    // 4 000 000 each: 5 % cashback is 200 000 minor units, 7 % would have been 280 000.
-    expect(result.ledgers.R?.find((e) => e.key === 'deal:3')?.amount).toBe(200_000);
+    // The payer (the first contact) earns on the whole 8 000 000: the 7 % tier, 560 000; the other traveller nothing.
+    expect(result.ledgers.c?.find((e) => e.key === 'deal:3')?.amount).toBe(560_000);
+    expect((result.ledgers.R ?? []).some((e) => e.key === 'deal:3')).toBe(false);
   });
 });
 
