@@ -3,7 +3,7 @@ import { type Bitrix24Client } from './client';
 import { type Command, type CommandResult, type ResultReference } from './command';
 import { isRecord, parseTime } from './envelope';
 import { classifyError } from './error-classification';
-import { type Bitrix24Error, ValidationError } from './errors';
+import { type Bitrix24Error, UnexpectedResponseError, ValidationError } from './errors';
 import { redactText } from './redact';
 
 /** The portal runs at most 50 commands per `batch` call. */
@@ -106,7 +106,7 @@ function outcomeOf(client: Bitrix24Client, key: string, cmd: Command<unknown>, m
   try {
     return { status: 'ok', value: cmd.parse(maps.result?.[key], page), ...page };
   } catch (error) {
-    return { status: 'error', error: batchValidationError(`command '${key}' result: ${(error as Error).message}`) };
+    return { status: 'error', error: new UnexpectedResponseError({ method: cmd.method, code: '', description: `command '${key}' result: ${(error as Error).message}` }) };
   }
 }
 

@@ -11,7 +11,8 @@ export type Bitrix24ErrorKind =
   | 'method_not_found'
   | 'validation'
   | 'transient'
-  | 'overload';
+  | 'overload'
+  | 'unexpected_response';
 
 export interface Bitrix24ErrorDetails {
   /** REST method that failed, e.g. `crm.deal.get` (or `batch`). */
@@ -105,6 +106,15 @@ export class TransientError extends Bitrix24Error {
 export class OverloadError extends Bitrix24Error {
   readonly kind = 'overload';
   readonly retryable = false;
+}
+
+/**
+ * The portal answered, but in a shape this client cannot read (a record with an odd field, a changed format). Usually
+ * the data of one record: once a manager corrects it in the CRM the same call succeeds, so it is retried.
+ */
+export class UnexpectedResponseError extends Bitrix24Error {
+  readonly kind = 'unexpected_response';
+  readonly retryable = true;
 }
 
 export function isBitrix24Error(value: unknown): value is Bitrix24Error {

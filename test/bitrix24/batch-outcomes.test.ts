@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contacts, createWebhookClient, rawCommand, runBatch, ValidationError } from '../../src/bitrix24';
+import { contacts, createWebhookClient, rawCommand, runBatch, toRetryDescriptor, UnexpectedResponseError, ValidationError } from '../../src/bitrix24';
 import { ok, ScriptedTransport } from './helpers/scripted-transport';
 
 const SECRET = 's3cr3tw3bh00k';
@@ -22,11 +22,14 @@ describe('batch per-command outcomes', () => {
     expect(error?.description).toContain('***');
   });
 
-  it('names a malformed field of a command result without its value (personal data)', async () => {
+  it('names a malformed field of a command result without its value (personal data), and lets the call be retried', async () => {
     const client = clientAnswering({ result: { contact: { ID: '7', NAME: 'Anna', BIRTHDATE: 'born 15 March 1990' } } });
     const outcomes = await runBatch(client, { contact: contacts.get(7) });
     const error = outcomes.contact.status === 'error' ? outcomes.contact.error : undefined;
     expect(error?.message).toContain("command 'contact' result: result.BIRTHDATE: expected a date (YYYY-MM-DD or ISO datetime), got string");
     expect(error?.message).not.toContain('1990');
+    // As for a single call: once a manager corrects the record, the same read succeeds.
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(toRetryDescriptor(error)).toEqual({ retryable: true, type: 'UnexpectedResponseError' });
   });
 });
