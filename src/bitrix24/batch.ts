@@ -3,7 +3,7 @@ import { type Bitrix24Client } from './client';
 import { type Command, type CommandResult, type ResultReference } from './command';
 import { isRecord, parseTime } from './envelope';
 import { classifyError } from './error-classification';
-import { type Bitrix24Error, UnexpectedResponseError, ValidationError } from './errors';
+import { type Bitrix24Error, OperationTimeLimitError, UnexpectedResponseError, ValidationError } from './errors';
 import { redactText } from './redact';
 
 /** The portal runs at most 50 commands per `batch` call. */
@@ -96,7 +96,12 @@ function outcomeOf(client: Bitrix24Client, key: string, cmd: Command<unknown>, m
   if (isRecord(errorBody)) {
     const code = typeof errorBody.error === 'string' ? errorBody.error : '';
     const description = typeof errorBody.error_description === 'string' ? redactText(errorBody.error_description, client.auth.secrets()) : '';
-    return { status: 'error', error: classifyError({ method: cmd.method, code, description }) };
+    const details = { method: cmd.method, code, description };
+    const error = classifyError(details);
+    if (!(error instanceof OperationTimeLimitError)) return { status: 'error', error };
+    // The command's own method is over its time budget: paused client-side, and retried no sooner than it resets.
+    const pauseMs = client.reportOperatingLimit(cmd.method);
+    return { status: 'error', error: classifyError({ ...details, ...(pauseMs === undefined ? {} : { retryAfterMs: Math.ceil(pauseMs) }) }) };
   }
   if (!(key in (maps.result ?? {}))) return { status: 'skipped' };
   client.observeOperating(cmd.method, parseTime(maps.result_time?.[key]));

@@ -144,6 +144,14 @@ export class Bitrix24Client {
     }
   }
 
+  /**
+   * A command inside a batch was refused with OPERATION_TIME_LIMIT: that method is paused like after a 429 of its
+   * own, and the pause in force (ms) is returned for the caller's retry delay.
+   */
+  reportOperatingLimit(method: string): number | undefined {
+    return this.operating?.reportLimited(method, undefined);
+  }
+
   /** Records operating time reported for `method` (used by batch for its nested commands). */
   observeOperating(method: string, time: RestTime | undefined): void {
     if (this.operating === undefined || time === undefined) return;
@@ -216,7 +224,8 @@ export class Bitrix24Client {
   }
 
   private async awaitOperatingBudget(method: string, budgetMethods: readonly string[]): Promise<void> {
-    const pause = this.operating?.remainingPauseMs(budgetMethods) ?? 0;
+    // The call's own method counts too: a batch refused as a whole (429 on `batch`) is paused under that name.
+    const pause = this.operating?.remainingPauseMs([method, ...budgetMethods]) ?? 0;
     if (pause <= 0) return;
     if (this.retry === undefined || pause > this.retry.maxOperatingWaitMs) {
       throw new OperationTimeLimitError({
