@@ -3,7 +3,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { CustomerGroup } from '../src/domain/programme';
 import { CONTACT_ID, PORTAL, PROGRAMME } from '../src/temporal/search-attributes';
 import { contactWorkflowId, groupDiscountUsageWorkflowId } from '../src/temporal/workflow-ids';
-import { creditUpdate, redeemUpdate } from '../workflows/cashback';
+import { redeemUpdate, returnRedemptionUpdate } from '../workflows/cashback';
 import { groupDiscountUsage, recordGroupGrantUpdate, releaseGroupGrantsSignal } from '../workflows/group-discount-usage';
 
 export interface CashbackDebit {
@@ -30,7 +30,7 @@ export interface GroupGrantRequest {
 export interface DealDiscountMessageActivities {
   /** Debits the payer's cashback account; a refusal (balance, validation) is an answer, not a failure. */
   redeemCashback(debit: CashbackDebit): Promise<RedemptionAnswer>;
-  /** Gives a redemption back as a credit keyed `returned:<key>` (once), when its deal is lost, deleted or re-planned. */
+  /** Gives a redemption back onto the lots it came from (once), when its deal is lost, deleted or re-planned. */
   returnCashback(debit: CashbackDebit): Promise<void>;
   /** Records the deal's group discount for the day, capped by the daily limit; answers what was allowed. */
   recordGroupGrant(request: GroupGrantRequest): Promise<{ allowedMinor: number }>;
@@ -64,9 +64,9 @@ export function createDealDiscountMessageActivities(deps: { client: Client; task
       }
     },
 
-    async returnCashback({ portal, contactId, key, amountMinor, reason }) {
-      const credit = { key: `returned:${key}`, amountMinor, reason, author: ENGINE_AUTHOR };
-      await cashbackAccount(portal, contactId).executeUpdate(creditUpdate, { args: [credit], updateId: credit.key });
+    async returnCashback({ portal, contactId, key, reason }) {
+      const given = { key, reason, author: ENGINE_AUTHOR };
+      await cashbackAccount(portal, contactId).executeUpdate(returnRedemptionUpdate, { args: [given], updateId: `return:${key}` });
     },
 
     async recordGroupGrant({ portal, contactId, dealId, day, group, requestedMinor }) {

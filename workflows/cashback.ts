@@ -19,6 +19,7 @@ import {
   nextDeadline,
   processedAmount,
   resetAll,
+  returnDebit,
   spend,
 } from '../src/domain/cashback-ledger';
 import { dueReminder, nextReminderAt } from '../src/domain/cashback-reminders';
@@ -128,6 +129,20 @@ export interface CreditTakeBack {
 /** Under the account's clawback policy, like a reversed deal; an unknown or already reversed key changes nothing. */
 export const creditTakenBackSignal = wf.defineSignal<[CreditTakeBack]>('creditTakenBack');
 export const redeemUpdate = wf.defineUpdate<RedemptionOutcome, [Redemption]>('redeem');
+
+/** A redemption to give back (its deal was lost, deleted or re-planned), by the key it was redeemed with. */
+export interface RedemptionReturn {
+  key: string;
+  reason: string;
+  author: string;
+}
+export interface RedemptionReturnOutcome {
+  /** False when it had been given back before, or no such redemption is held. */
+  returned: boolean;
+  balances: Balances;
+}
+/** Gives a redemption back onto the lots it was taken from, with their expiry and reset terms (`returnDebit`). */
+export const returnRedemptionUpdate = wf.defineUpdate<RedemptionReturnOutcome, [RedemptionReturn]>('returnRedemption');
 export const creditUpdate = wf.defineUpdate<CreditOutcome, [ManualCredit]>('credit');
 export const cashbackQuery = wf.defineQuery<CashbackView>('cashback');
 
@@ -216,6 +231,25 @@ export async function cashback(input: CashbackInput): Promise<void> {
         if (hasProcessed(ledger, key)) return;
         const available = balances(ledger, now()).available;
         if (redemption.amountMinor > available) throw new InsufficientBalanceError(redemption.amountMinor, available);
+      },
+    },
+  );
+  wf.setHandler(
+    returnRedemptionUpdate,
+    ({ key, reason, author }) => {
+      const resetSince = (accruedAt: number): number | null => {
+        const reset = nextResetAfter(accruedAt);
+        return reset !== null && reset <= now() ? reset : null;
+      };
+      const outcome = asFailure(() => returnDebit(ledger, { debitKey: redemptionKey(key), at: now(), reason, author, resetSince }));
+      ledger = outcome.ledger;
+      return { returned: outcome.status === 'applied', balances: balances(ledger, now()) };
+    },
+    {
+      validator: ({ key, reason, author }) => {
+        requireText(key, 'redemption key');
+        requireText(reason, 'return reason');
+        requireText(author, 'return author');
       },
     },
   );

@@ -10,6 +10,7 @@
  *   expireDue(ledger, at)                           → LedgerChange      write off lots whose own expiry has come
  *   resetAll(ledger, at, reason)                    → LedgerChange      the calendar reset: write off lots accrued before `at`
  *   clawBack(ledger, ClawbackRequest)               → ClawbackOutcome   reverse a credit, per ClawbackPolicy; idempotent
+ *   returnDebit(ledger, ReturnRequest)              → ReturnOutcome     give a debit back onto its lots' terms; idempotent
  *   balances(ledger, at)                            → { available, pending, debt, net }
  *   nextDeadline(ledger, after, { resetAt? })        → next instant for a timer, or null
  *   markReminded(ledger, lotKeys, at)               pre-expiry reminders (cashback-reminders.ts), once per lot
@@ -46,6 +47,7 @@ export { accrue } from './ledger/accrue';
 export { spend } from './ledger/spend';
 export { expireDue, resetAll } from './ledger/write-off';
 export { clawBack } from './ledger/clawback';
+export { returnDebit, returnedKey, type ReturnOutcome, type ReturnRequest } from './ledger/return-debit';
 export { balances, type Balances } from './ledger/balances';
 export { markReminded, nextDeadline, type DeadlineOptions } from './ledger/deadlines';
 export { lifetimeDebtCreated, lifetimeTotals, totalsByKind } from './ledger/totals';

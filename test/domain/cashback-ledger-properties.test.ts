@@ -12,6 +12,7 @@ import {
   lifetimeTotals,
   netBalance,
   resetAll,
+  returnDebit,
   spend,
   type ClawbackPolicy,
   type Ledger,
@@ -27,7 +28,8 @@ type Op =
   | { op: 'expire'; days: number; hours: number }
   | { op: 'reset'; days: number; hours: number }
   | { op: 'clawback'; key: number; days: number; hours: number; policy: ClawbackPolicy }
-  | { op: 'compact'; days: number; hours: number; retentionDays: number };
+  | { op: 'compact'; days: number; hours: number; retentionDays: number }
+  | { op: 'return'; key: number; manual: boolean; days: number; hours: number };
 
 const step = { days: fc.nat(40), hours: fc.nat(23) };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -37,6 +39,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reset' as const), ...step }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('clawback' as const), key: fc.nat(8), ...step, policy: fc.constantFrom<ClawbackPolicy>('debt', 'cap') }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('compact' as const), ...step, retentionDays: fc.nat(60) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('return' as const), key: fc.nat(8), manual: fc.boolean(), ...step }) },
 );
 
 /** Spend order, restated independently of the module: soonest expiry, then earliest accrual, then key. */
@@ -131,6 +134,25 @@ function applyCompact(run: Run, o: Extract<Op, { op: 'compact' }>): Ledger {
   return after;
 }
 
+function applyReturn(run: Run, o: Extract<Op, { op: 'return' }>): Ledger {
+  const before = run.ledger;
+  const debitKey = o.manual ? `debit:${o.key}` : `redeem:${o.key}`;
+  const debit = before.entries.find((e) => e.key === debitKey && (e.kind === 'spend' || e.kind === 'manual-debit'));
+  const outcome = returnDebit(before, { debitKey, at: run.now, reason: 'deal lost' });
+  if (debit === undefined) {
+    expect(outcome).toEqual({ status: 'unknown', ledger: before, entries: [] });
+    return before;
+  }
+  // What comes back is at most what was taken; a lapsed part is written off again, debt is paid first.
+  const credited = outcome.entries.filter((e) => e.kind === 'manual-credit');
+  expect(credited.reduce((sum, e) => sum + e.amount, 0)).toBeLessThanOrEqual(debit.amount);
+  expect(netBalance(outcome.ledger)).toBeGreaterThanOrEqual(netBalance(before));
+  expect(netBalance(outcome.ledger) - netBalance(before)).toBeLessThanOrEqual(debit.amount);
+  for (const e of credited) run.seen.add(e.key);
+  expect(returnDebit(outcome.ledger, { debitKey, at: run.now, reason: 'deal lost again' })).toMatchObject({ status: 'duplicate', entries: [] });
+  return outcome.ledger;
+}
+
 function applyOp(run: Run, o: Op): Ledger {
   switch (o.op) {
     case 'accrue':
@@ -144,6 +166,8 @@ function applyOp(run: Run, o: Op): Ledger {
       return applyWriteOff(run, o.op);
     case 'compact':
       return applyCompact(run, o);
+    case 'return':
+      return applyReturn(run, o);
   }
 }
 

@@ -40,7 +40,7 @@ describe('a deal holding redeemed cashback (time-skipping server + sandbox porta
     expect((await account(payer).query(cashbackQuery)).history.map((e) => [e.kind, e.amount, e.key])).toEqual([
       ['manual-credit', 3_000_00, `balance-${payer}`],
       ['spend', 1_000_00, `redeem:deal:${dealId}#1`],
-      ['manual-credit', 1_000_00, `returned:deal:${dealId}#1`],
+      ['manual-credit', 1_000_00, `returned:redeem:deal:${dealId}#1:balance-${payer}`],
     ]);
     expect((await dealHandle.query(dealStatusQuery)).history.map((h) => h.event)).toContain('discounts-released');
     await recordHistory(dealHandle, 'deal-held-redemption');

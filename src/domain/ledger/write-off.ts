@@ -46,3 +46,10 @@ export function resetAll(ledger: Ledger, at: number, reason: string): LedgerChan
   requireReason(reason, 'resetAll');
   return writeOff(ledger, { kind: 'reset', selects: (lot) => lot.accruedAt < at, atOf: () => at, reasonFor: () => reason });
 }
+
+/** Writes off what is left of the named lots, dated `at` (a give-back onto lots that had been written off already). */
+export function writeOffLots(ledger: Ledger, lotKeys: readonly string[], kind: 'expiry' | 'reset', at: number, reason: string): LedgerChange {
+  requireInstant(at, 'writeOffLots at');
+  requireReason(reason, 'writeOffLots');
+  return writeOff(ledger, { kind, selects: (lot) => lotKeys.includes(lot.key), atOf: () => at, reasonFor: () => reason });
+}
