@@ -3,7 +3,7 @@ import type { BirthdayActivities } from '../activities/birthday';
 import { birthdayWindow, CalendarError, type BirthdayWindow, type Feb29Policy } from '../src/domain/calendar';
 import type { Programme } from '../src/domain/programme';
 import { rulesFingerprint } from '../src/domain/programme-fingerprint';
-import { PROJECTION_RETRY_MS, projectSafely } from './crm-projection';
+import { PROJECTION_RETRY_MS, projectReporting } from './crm-projection';
 import { bitrix24Activities } from './activity-options';
 import { notifyManagerSafely } from './manager-notice';
 
@@ -55,6 +55,8 @@ export const birthdayStatusQuery = wf.defineQuery<BirthdayStatus>('birthdayStatu
 export const programmeChangedSignal = wf.defineSignal<[Programme]>('programmeChanged');
 
 const HISTORY_KEPT = 100;
+/** Runs recorded before it kept retrying, hourly and for good, the window flag of a contact deleted from the CRM. */
+const ENDS_WITH_CONTACT_PATCH = 'birthday-ends-with-contact';
 /** Runs recorded before it never continued as new while retrying a refused write with no birthdate. */
 const RETRYING_CONTINUES_PATCH = 'birthday-retrying-continues-as-new';
 
@@ -99,11 +101,15 @@ export async function birthday(input: BirthdayInput): Promise<void> {
   });
   wf.setHandler(birthdayStatusQuery, () => ({ birthdate, active: projectedActive === true, window: currentWindow(), history }));
 
+  /** Set when the contact is gone from the CRM: a birthday discount for no one ends the workflow. */
+  let contactGone = false;
+
   /** Returns false when the CRM refused the write; the loop then tries again later. */
   async function project(active: boolean, reason: string): Promise<boolean> {
     if (projectedActive === active) return true;
-    const written = await projectSafely(() => crm.projectBirthdayWindow({ portal: input.portal, contactId: input.contactId, active }));
-    if (!written) return false;
+    const outcome = await projectReporting(() => crm.projectBirthdayWindow({ portal: input.portal, contactId: input.contactId, active }));
+    if (outcome === 'gone' && wf.patched(ENDS_WITH_CONTACT_PATCH)) contactGone = true;
+    if (outcome !== 'written') return false;
     projectedActive = active;
     history.push({ at: now(), active, reason });
     return true;
@@ -113,7 +119,9 @@ export async function birthday(input: BirthdayInput): Promise<void> {
     changed = false;
     const window = currentWindow();
     if (window === null) {
-      if (await project(false, 'no birthdate on the contact')) await wf.condition(() => changed);
+      const written = await project(false, 'no birthdate on the contact');
+      if (contactGone) return;
+      if (written) await wf.condition(() => changed);
       else await wf.condition(() => changed, PROJECTION_RETRY_MS);
       // A write refused for good retries hourly: without this, months of retries would outgrow the history.
       if (wf.workflowInfo().continueAsNewSuggested && wf.patched(RETRYING_CONTINUES_PATCH)) await continueIfQuiet();
@@ -122,6 +130,7 @@ export async function birthday(input: BirthdayInput): Promise<void> {
     const inside = window.start <= now();
     const opening = inside && projectedActive !== true;
     const written = await project(inside, inside ? 'birthday window open' : 'birthday window closed');
+    if (contactGone) return;
     if (written && opening) await notifyManagerSafely(input.portal, { kind: 'birthdayWindowOpen', contactId: input.contactId, season: window.year });
     const boundary = inside ? window.end : window.start;
     const wakeAt = written ? boundary : Math.min(boundary, now() + PROJECTION_RETRY_MS);

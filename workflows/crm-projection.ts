@@ -1,4 +1,4 @@
-import { ActivityFailure, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 
 /** After a projection fails for good (contact deleted, webhook revoked), it is tried again this much later. */
 export const PROJECTION_RETRY_MS = 60 * 60 * 1000;
@@ -9,12 +9,20 @@ export const PROJECTION_RETRY_MS = 60 * 60 * 1000;
  * and the caller tries again later. Returns whether the write went through.
  */
 export async function projectSafely(write: () => Promise<void>): Promise<boolean> {
+  return (await projectReporting(write)) === 'written';
+}
+
+/** `gone`: the portal no longer has the record (the contact was deleted), so no later attempt can succeed either. */
+export type ProjectionOutcome = 'written' | 'refused' | 'gone';
+
+/** `projectSafely`, telling a refusal that may pass from a record that is gone. */
+export async function projectReporting(write: () => Promise<void>): Promise<ProjectionOutcome> {
   try {
     await write();
-    return true;
+    return 'written';
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     log.warn('CRM projection failed; the workflow keeps its state and retries later', { cause: error.cause?.message ?? error.message });
-    return false;
+    return error.cause instanceof ApplicationFailure && error.cause.type === 'NotFoundError' ? 'gone' : 'refused';
   }
 }

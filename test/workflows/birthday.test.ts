@@ -73,4 +73,25 @@ describe('birthday workflow (time-skipping server)', () => {
     expect(status.history.at(-1)?.reason).toBe('no birthdate on the contact');
     await recordHistory(handle, 'birthday-year');
   });
+
+  it('ends when the contact is gone from the CRM, instead of retrying its flag every hour for good', async () => {
+    const { env, sandbox, taskQueue } = bed;
+    const contactId = sandbox.portal.contacts.add({ NAME: 'Leaving' });
+    const today = DateTime.fromMillis(await env.currentTimeMs(), { zone: policy.timeZone });
+    const birthdayThisYear = today.plus({ days: 20 });
+    const handle = await env.client.workflow.start(birthday, {
+      taskQueue,
+      workflowId: `loyalty/test/birthday/contact-${contactId}`,
+      args: [{ portal: taskQueue, contactId, birthdate: birthdayThisYear.set({ year: 1985 }).toISODate()!, policy }],
+    });
+    await env.sleep(HOUR);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+
+    sandbox.portal.contacts.delete(contactId);
+    // The window opens: its flag cannot be written to a contact that no longer exists.
+    await env.sleep(localMidnight(birthdayThisYear.minus({ days: 7 })) + HOUR - (await env.currentTimeMs()));
+    await handle.result();
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    await recordHistory(handle, 'birthday-contact-gone');
+  });
 });
