@@ -1,9 +1,9 @@
 import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
-import { cashbackAmountFor } from '../src/domain/cashback-rules';
+import { cashbackAmountFor, earningRulesOf } from '../src/domain/cashback-rules';
 import { formatAmount } from '../src/domain/money';
-import { earnsIn, type Programme } from '../src/domain/programme';
+import { earnsIn, foreignCurrencyReason, type Programme } from '../src/domain/programme';
 import { CONTACT_ID, PORTAL, PROGRAMME } from '../src/temporal/search-attributes';
 import { signalIfRunning } from '../src/temporal/workflow-messages';
 import { contactWorkflowId, type ContactWorkflowKind } from '../src/temporal/workflow-ids';
@@ -114,11 +114,12 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
     async dispatchDealWon(won) {
       // An amount in another currency is not money of this programme: the deal still counts as a purchase, but earns
       // no cashback, adds nothing to the spend and meets no minimum amount.
-      const inProgrammeCurrency = (won.currency ?? null) === null || won.currency === programme.currency;
+      const foreign = foreignCurrencyReason(programme, won.currency);
+      const inProgrammeCurrency = foreign === null;
       const amountMinor = inProgrammeCurrency ? won.amountMinor : 0;
       if (won.primaryContactId !== null && inProgrammeCurrency && earnsIn(programme, 'cashback', won.pipelineId)) {
-        const { enabled, tierBasis, tiers, rounding } = programme.cashback;
-        const earning = { dealAmountMinor: amountMinor, rules: { enabled, tierBasis, tiers, rounding } };
+        const earning = { dealAmountMinor: amountMinor, rules: earningRulesOf(programme.cashback) };
+        // The account earns by `earning`; this figure is for a worker still running code from before it.
         const cashbackMinor = cashbackAmountFor(amountMinor, 0, programme.cashback);
         const reason = `cashback on deal ${won.dealId} (${money(amountMinor)})`;
         await client.workflow.signalWithStart(cashback, {
@@ -141,7 +142,7 @@ export function createCustomerWorkflowActivities(deps: CustomerWorkflowDeps): Cu
           wonAt: won.wonAt,
         });
       }
-      return { noMoney: inProgrammeCurrency ? null : `the deal is in ${won.currency}, the programme in ${programme.currency}: no cashback, no spend` };
+      return { noMoney: foreign === null ? null : `${foreign}: no cashback, no spend` };
     },
 
     async dispatchDealReversed(reversed) {

@@ -237,11 +237,7 @@ export async function cashback(input: CashbackInput): Promise<void> {
   wf.setHandler(
     returnRedemptionUpdate,
     ({ key, reason, author }) => {
-      const resetSince = (accruedAt: number): number | null => {
-        const reset = nextResetAfter(accruedAt);
-        return reset !== null && reset <= now() ? reset : null;
-      };
-      const outcome = asFailure(() => returnDebit(ledger, { debitKey: redemptionKey(key), at: now(), reason, author, resetSince }));
+      const outcome = asFailure(() => returnDebit(ledger, { debitKey: redemptionKey(key), at: now(), reason, author, resetSince: dueResetAfter }));
       ledger = outcome.ledger;
       return { returned: outcome.status === 'applied', balances: balances(ledger, now()) };
     },
@@ -349,8 +345,8 @@ export async function cashback(input: CashbackInput): Promise<void> {
   }
 
   function resetIfMissed(wonAt: number): void {
-    const resetAfterWin = nextResetAfter(wonAt);
-    if (resetAfterWin === null || resetAfterWin > now() || !wf.patched(MISSED_RESET_PATCH)) return;
+    const resetAfterWin = dueResetAfter(wonAt);
+    if (resetAfterWin === null || !wf.patched(MISSED_RESET_PATCH)) return;
     ledger = resetAll(ledger, resetAfterWin, 'calendar reset: the deal was won before it and booked after it').ledger;
   }
 
@@ -361,6 +357,12 @@ export async function cashback(input: CashbackInput): Promise<void> {
   function nextResetAfter(instant: number): number | null {
     const { reset, timeZone } = policy;
     return reset ? nextCalendarReset({ ...reset, timeZone }, instant) : null;
+  }
+
+  /** The first reset after `instant`, if it has come by now. */
+  function dueResetAfter(instant: number): number | null {
+    const reset = nextResetAfter(instant);
+    return reset !== null && reset <= now() ? reset : null;
   }
 
   let resetAt = nextResetAfter(now());

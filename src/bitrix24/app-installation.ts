@@ -71,11 +71,9 @@ export class AppInstallations {
   }
 
   private async exchangeAndSave(grant: InstallationGrant): Promise<OAuthTokens> {
-    const { applicationToken, ...received } = grant;
-    // Exchanged at once, so the request's expiry (Bitrix24's docs do not promise `auth[expires]` here) never matters.
-    const tokens = { ...received, expiresAt: 0 };
-    const fresh = await refreshOAuthTokens(this.transport, this.tokenUrl, this.app, tokens, { requireMemberId: true });
-    const installed = { ...fresh, applicationToken };
+    // Exchanged at once, so the request's expiry (Bitrix24's docs do not promise `auth[expires]` here) never matters;
+    // the refresh keeps the application token the install brought.
+    const installed = await refreshOAuthTokens(this.transport, this.tokenUrl, this.app, { ...grant, expiresAt: 0 }, { requireMemberId: true });
     const store = this.tokenStore;
     await store.exclusively(() => store.save(installed));
     return installed;

@@ -9,6 +9,10 @@ import { type BasisPoints, type CashbackRules, type MinorUnits } from './program
 /** The part of the cashback rules that decides what a won deal earns. */
 export type CashbackEarning = Pick<CashbackRules, 'enabled' | 'tierBasis' | 'tiers' | 'rounding'>;
 
+export function earningRulesOf({ enabled, tierBasis, tiers, rounding }: CashbackEarning): CashbackEarning {
+  return { enabled, tierBasis, tiers, rounding };
+}
+
 /** The percent of the first tier whose inclusive `upTo` covers the basis amount (deal amount or prior cumulative spend). */
 export function cashbackPercentFor(dealAmountMinor: MinorUnits, cumulativeSpendMinor: MinorUnits, rules: CashbackEarning): BasisPoints {
   if (!rules.enabled) return 0;

@@ -32,7 +32,7 @@ import {
 import { checkCashbackPayment } from './ledger/payment-cap';
 import { allocateProportionally, formatAmount } from './money';
 import { markersFieldValue } from './product-row-marker';
-import { pipelineName, type MinorUnits, type Programme } from './programme';
+import { foreignCurrencyReason, pipelineName, type MinorUnits, type Programme } from './programme';
 
 export type DealContactFacts = Omit<ContactLoyaltyFacts, 'amountMinor' | 'cashbackToRedeemMinor'>;
 
@@ -164,9 +164,8 @@ function unchangedRowsPlan(programme: Programme, reason: string, cashback: Cashb
 }
 
 export function planDealDiscounts(programme: Programme, request: DealDiscountRequest): DealDiscountPlan {
-  if (request.currency !== null && request.currency !== programme.currency) {
-    return unchangedRowsPlan(programme, `the deal is in ${request.currency}, the programme in ${programme.currency}`, request.cashback);
-  }
+  const foreign = foreignCurrencyReason(programme, request.currency);
+  if (foreign !== null) return unchangedRowsPlan(programme, foreign, request.cashback);
   const exponent = programme.currencyExponent;
   const baseTotal = applyRowDiscounts(request.rows, exponent).baseTotalMinor;
   const parts = request.contacts.length === 0 ? [] : allocateProportionally(baseTotal, request.contacts.map(() => 1));

@@ -166,6 +166,15 @@ export function discountEnabled(programme: Programme, kind: DiscountKind): boole
   return enabled[kind];
 }
 
+/**
+ * Why an amount in `currency` is not money of this programme, or null when it is (a deal with no currency is taken
+ * to be in the programme's): such a deal gets no money discounts, earns no cashback and meets no minimum amount.
+ */
+export function foreignCurrencyReason(programme: Programme, currency: string | null | undefined): string | null {
+  if (currency === null || currency === undefined || currency === programme.currency) return null;
+  return `the deal is in ${currency}, the programme in ${programme.currency}`;
+}
+
 export function earnsIn(programme: Programme, earning: EarningProgramme, pipelineId: PipelineId): boolean {
   return applicabilityOf(programme, pipelineId)?.earns.includes(earning) ?? false;
 }

@@ -2,7 +2,7 @@ import { type Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { type Bitrix24Client, deals, scanByKeyset } from '../bitrix24';
 import { cashbackAmountFor } from '../domain/cashback-rules';
-import { earnsIn, type Programme } from '../domain/programme';
+import { earnsIn, foreignCurrencyReason, type Programme } from '../domain/programme';
 import { signalEntityWorkflow, type IntakeRoute } from './entity-notice';
 
 /** A won deal as the backfill sees it in the list (one list call per 50 deals, no per-deal reads). */
@@ -63,9 +63,8 @@ export function previewCredits(won: readonly WonDeal[], programme: Programme): C
   return won.map((deal) => {
     if (!earnsIn(programme, 'cashback', deal.pipelineId)) return { deal, cashbackMinor: 0, noCashback: `pipeline ${deal.pipelineId} earns no cashback` };
     if (deal.primaryContactId === null) return { deal, cashbackMinor: 0, noCashback: 'no primary contact to credit' };
-    if (deal.currency !== null && deal.currency !== programme.currency) {
-      return { deal, cashbackMinor: 0, noCashback: `the deal is in ${deal.currency}, the programme in ${programme.currency}` };
-    }
+    const foreign = foreignCurrencyReason(programme, deal.currency);
+    if (foreign !== null) return { deal, cashbackMinor: 0, noCashback: foreign };
     const spentBefore = spentMinor.get(deal.primaryContactId) ?? 0;
     spentMinor.set(deal.primaryContactId, spentBefore + deal.amountMinor);
     return { deal, cashbackMinor: cashbackAmountFor(deal.amountMinor, spentBefore, programme.cashback), noCashback: null };

@@ -8,12 +8,12 @@ import { loadProgramme } from '../../src/config/load-programme';
 import { lotTimes } from '../../src/domain/cashback-rules';
 import { contactWorkflowId, dealWorkflowId } from '../../src/temporal/workflow-ids';
 import { cashbackQuery } from '../../workflows/cashback';
-import { crmEventSignal, type CrmEventNotice } from '../../workflows/crm-event';
-import { deal, dealStatusQuery } from '../../workflows/deal';
+import { type CrmEventNotice } from '../../workflows/crm-event';
+import { dealStatusQuery } from '../../workflows/deal';
 import { purchasesQuery } from '../../workflows/purchases';
 import { recordHistory } from '../helpers/histories';
 import { eventually } from '../helpers/temporal';
-import { startTestbed, type Testbed } from '../helpers/testbed';
+import { deliverDealEvent, startTestbed, type Testbed } from '../helpers/testbed';
 
 // Pipeline 0 (Sales) earns cashback (≤ 50 000 → 5 %, above → 7 %) and counts purchases in the example programme.
 const programme = loadProgramme(path.resolve(__dirname, '../../loyalty.config.yaml'));
@@ -34,15 +34,7 @@ describe('deal workflow: won and reversed deals reach the customers once (dev se
   });
   afterAll(async () => bed?.stop());
 
-  /** What the bridge does for every Bitrix24 event: signal-with-start on the deal's deterministic id. */
-  const deliver = (dealId: number, notice: Omit<CrmEventNotice, 'entityId' | 'source'>) =>
-    bed.env.client.workflow.signalWithStart(deal, {
-      workflowId: dealWorkflowId(bed.taskQueue, dealId),
-      taskQueue: bed.taskQueue,
-      args: [{ portal: bed.taskQueue, dealId }],
-      signal: crmEventSignal,
-      signalArgs: [{ ...notice, entityId: dealId, source: 'webhook' }],
-    });
+  const deliver = (dealId: number, notice: Pick<CrmEventNotice, 'event' | 'ts'>) => deliverDealEvent(bed, dealId, notice);
 
   it('events delivered three times and out of order credit once, and a lost deal gives everything back', async () => {
     const { env, sandbox, bitrix, taskQueue: portal } = bed;
